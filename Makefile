@@ -1,0 +1,71 @@
+# Front door of the project.  Every recipe is a script under testbed/scripts;
+# each rebuilds only what changed (keyed on its inputs) and prints progress.
+#
+#   make test          set up, build, run every test plan on every shape
+#   make run           the main job: dirty-logging workload on the bench kernel
+#   make linux-tree    materialize the kernel work tree (git) for editing
+#   make linux-export  write the work tree's commits back to linux/patches
+#   make qemu-tree / make qemu-export   the same for QEMU
+#
+# Variables: LINUX_SRC=/path/to/linux (use your own kernel tree),
+# OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
+# Debian qemu source version), JOBS=n.
+
+SHELL := /bin/sh
+S := testbed/scripts
+
+# Test plans run by "make test" on every shape of testbed/shapes.
+TEST_PLANS ?= dirty-log,regress
+RUN_PLAN ?= run
+
+export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN
+
+.PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
+	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu clean help
+
+all: help
+
+help:
+	@sed -n '2,14s/^# \{0,1\}//p' Makefile
+
+test:
+	@$(S)/test.sh
+
+run:
+	@$(S)/run.sh
+
+setup:
+	@$(S)/setup-host.sh
+
+harness-test:
+	@$(S)/harness-test.sh
+
+kernel-test:
+	@$(S)/build-kernel.sh test
+
+kernel-bench:
+	@$(S)/build-kernel.sh bench
+
+qemu:
+	@$(S)/build-qemu.sh
+
+linux-tree:
+	@$(S)/linux-src.sh
+
+linux-export:
+	@$(S)/linux-src.sh export
+
+linux-reset:
+	@$(S)/linux-src.sh reset
+
+qemu-tree:
+	@$(S)/qemu-src.sh
+
+qemu-export:
+	@$(S)/qemu-src.sh export
+
+qemu-reset:
+	@$(S)/qemu-src.sh reset
+
+clean:
+	rm -rf $(or $(OUT),out)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Cross-build the KVM selftests of the work tree, statically linked, against
+# the UAPI headers of a kernel build.  Prints the output directory last.
+#
+#   build-selftests.sh KERNEL_BUILD_DIR
+. "$(dirname "$0")/lib.sh"
+
+KBUILD=${1:?usage: build-selftests.sh KERNEL_BUILD_DIR}
+TREE=$("$TOP/testbed/scripts/linux-src.sh" | tail -n1)
+SELF=$OUT/linux/selftests
+[ -d "$KBUILD/usr/include/linux" ] || die "$KBUILD has no UAPI headers: build the kernel first"
+
+key=$(key_of "$(git -C "$TREE" rev-parse 'HEAD^{tree}')" "$(${CROSS_COMPILE}gcc --version | head -n1)")
+if up_to_date "$SELF/.testbed-key" "$key" && [ -x "$SELF/dirty_log_test" ]; then
+	step "selftests: up to date"
+	echo "$SELF"
+	exit 0
+fi
+
+step "selftests: building the KVM selftests (log: $OUT/logs/selftests-build.log)"
+mkdir -p "$SELF/obj/tools"
+run_logged "$OUT/logs/selftests-build.log" "KVM selftests build" \
+	make -C "$TREE/tools/testing/selftests/kvm" -j"$JOBS" ARCH=arm64 \
+	CROSS_COMPILE="$CROSS_COMPILE" CC="ccache ${CROSS_COMPILE}gcc -static" \
+	OUTPUT="$SELF" abs_objdir="$SELF/obj" KHDR_INCLUDES="-isystem $KBUILD/usr/include"
+echo "$key" >"$SELF/.testbed-key"
+step "selftests: built $(find "$SELF" -maxdepth 2 -type f -perm -u+x ! -name '*.o' | wc -l) programs"
+echo "$SELF"

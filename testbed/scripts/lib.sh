@@ -1,0 +1,93 @@
+# Shared helpers of the test bed scripts (POSIX sh). Source, don't run.
+#
+# Layout:
+#   $TOP            the checkout
+#   $OUT            every build output and result (git-ignored), default $TOP/out
+#   $CACHE          downloads and ccache, kept across clones
+#                   (${XDG_CACHE_HOME:-$HOME/.cache}/hdbss-kvm)
+
+set -eu
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+OUT=${OUT:-$TOP/out}
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hdbss-kvm}
+DL=$CACHE/dl
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+JOBS=${JOBS:-$(($(nproc) + 1))}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+
+# Pins, with an override of the QEMU source version from the environment.
+_qemu_version=${QEMU_SRC_VERSION:-}
+. "$TOP/testbed/pins"
+[ -z "$_qemu_version" ] || QEMU_SRC_VERSION=$_qemu_version
+
+# The wall clock of the whole make invocation, for progress lines.
+START_TIME=${START_TIME:-$(date +%s)}
+export START_TIME
+
+elapsed() {
+	s=$(($(date +%s) - START_TIME))
+	printf '%d:%02d' $((s / 60)) $((s % 60))
+}
+
+# step "what": a progress line with the elapsed time.  Progress goes to
+# stderr: a script's stdout is kept for what its caller uses (a path).
+step() {
+	printf '[%s] %s\n' "$(elapsed)" "$*" >&2
+}
+
+note() {
+	printf '        %s\n' "$*" >&2
+}
+
+die() {
+	printf '[%s] FAILED: %s\n' "$(elapsed)" "$*" >&2
+	exit 1
+}
+
+# run_logged LOG DESCRIPTION CMD...: run CMD with its output in LOG; on
+# failure, name the step and the log and show the log's tail.
+run_logged() {
+	_log=$1 _what=$2
+	shift 2
+	mkdir -p "$(dirname "$_log")"
+	if ! "$@" >"$_log" 2>&1; then
+		printf '[%s] FAILED: %s\n' "$(elapsed)" "$_what" >&2
+		printf '        log: %s (last 25 lines follow)\n' "$_log" >&2
+		tail -n 25 "$_log" | sed 's/^/        | /' >&2
+		exit 1
+	fi
+}
+
+sha256_of() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# key_of ARGS...: a digest of strings and files (directories recursively,
+# in a stable order), to decide whether an output is up to date.
+key_of() {
+	for _a in "$@"; do
+		if [ -d "$_a" ]; then
+			(cd "$_a" && find . -type f ! -name '*~' | LC_ALL=C sort |
+				while read -r _f; do
+					printf '%s ' "$_f"
+					sha256sum <"$_f"
+				done)
+		elif [ -f "$_a" ]; then
+			printf '%s ' "$(basename "$_a")"
+			sha256sum <"$_a"
+		else
+			printf 'str %s\n' "$_a"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+# up_to_date STAMP KEY: true when STAMP records KEY.
+up_to_date() {
+	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# "make test": set up the host, build the debug kernel, the KVM selftests
+# and QEMU, test the harness itself, then boot every machine shape of
+# testbed/shapes and run the plans of TEST_PLANS in it.  Ends with the table
+# of results and one line "N passed, N failed"; exits non-zero on any
+# failure.
+. "$(dirname "$0")/lib.sh"
+
+PLANS=${TEST_PLANS:-dirty-log,regress}
+RES=$OUT/results/test-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$RES"
+ln -sfn "$(basename "$RES")" "$OUT/results/test-latest"
+
+step "test: results in $RES"
+"$TOP/testbed/scripts/setup-host.sh"
+"$TOP/testbed/scripts/harness-test.sh" "$RES"
+kbuild=$("$TOP/testbed/scripts/build-kernel.sh" test)
+self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
+QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
+export QEMU
+"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
+
+for shape in $(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }'); do
+	"$TOP/testbed/scripts/run-guest.sh" "$shape" "$PLANS" \
+		"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES"
+done
+
+step "test: done"
+exec "$TOP/testbed/scripts/summary.sh" "$RES"
