@@ -9,7 +9,8 @@
 #
 # Variables: LINUX_SRC=/path/to/linux (use your own kernel tree),
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
-# Debian qemu source version), JOBS=n.
+# Debian qemu source version), JOBS=n, SHAPES="vhe ..." (a subset of the
+# machine shapes), TEST_PLANS=a,b (a subset of the test plans).
 
 SHELL := /bin/sh
 S := testbed/scripts
@@ -18,7 +19,7 @@ S := testbed/scripts
 TEST_PLANS ?= dirty-log,regress
 RUN_PLAN ?= run
 
-export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN
+export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN SHAPES
 
 .PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
 	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu clean help

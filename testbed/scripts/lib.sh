@@ -15,6 +15,10 @@ DL=$CACHE/dl
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths inside the checkout hash as relative ones, so that another clone
+# (CI's, say) hits the same cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+export CCACHE_NOHASHDIR=1
 
 # Pins, with an override of the QEMU source version from the environment.
 _qemu_version=${QEMU_SRC_VERSION:-}

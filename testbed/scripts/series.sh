@@ -51,8 +51,12 @@ export_to() {
 		_cover='--cover-letter --cover-from-description=subject'
 	fi
 	# Every option that changes the output is fixed here, not taken from
-	# the user's configuration.
+	# the user's configuration.  The cover letter's sender and date are
+	# those of the last patch, not whoever exports when.
 	# shellcheck disable=SC2086
+	GIT_COMMITTER_NAME=$(git -C "$1" log -1 --format=%an series) \
+	GIT_COMMITTER_EMAIL=$(git -C "$1" log -1 --format=%ae series) \
+	GIT_COMMITTER_DATE=$(git -C "$1" log -1 --format=%aI series) \
 	git -C "$1" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
 		-c diff.noprefix=false -c diff.mnemonicPrefix=false \
 		-c format.coverLetter=false -c format.signOff=false \
@@ -134,9 +138,11 @@ cover_description() {
 			for (i = n; i > 0; i--)
 				if (body[i] ~ /^[^ ].* \([0-9]+\):$/) { end = i - 1; break }
 			while (end > 0 && body[end] == "") end--
+			start = 1
+			while (start <= end && body[start] == "") start++
 			print subj
 			print ""
-			for (i = 1; i <= end; i++) print body[i]
+			for (i = start; i <= end; i++) print body[i]
 		}' "$_c"
 }
 

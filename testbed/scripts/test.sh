@@ -20,7 +20,7 @@ QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 export QEMU
 "$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
 
-for shape in $(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }'); do
+for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }')}; do
 	"$TOP/testbed/scripts/run-guest.sh" "$shape" "$PLANS" \
 		"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES"
 done

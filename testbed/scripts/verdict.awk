@@ -67,6 +67,23 @@ is_splat($0) {
 	}
 }
 
+# The KVM selftests' assertion report: keep where and what for the verdict.
+/^# ==== Test Assertion Failure ====/ {
+	assert_lines = 3
+	next
+}
+
+assert_lines > 0 && /^# / && !/^# testbed: / {
+	assert_lines--
+	s = substr($0, 3)
+	sub(/^ +/, "", s)
+	if (current != "" && assert_lines != 1) {
+		prev = (current in assertion) ? assertion[current] " / " : ""
+		assertion[current] = prev s
+	}
+	next
+}
+
 /^# testbed: start [0-9]+ / {
 	started = 1
 	current = $5
@@ -119,6 +136,8 @@ END {
 		name = names[i]
 		status = result[name]
 		why = detail[name]
+		if (status == "FAIL" && (name in assertion))
+			why = (why != "" ? why "; " : "") assertion[name]
 		if (status == "") {
 			status = "FAIL"
 			why = "no result: the guest stopped before reporting it"
