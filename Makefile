@@ -6,6 +6,7 @@
 #   make linux-tree    materialize the kernel work tree (git) for editing
 #   make linux-export  write the work tree's commits back to linux/patches
 #   make qemu-tree / make qemu-export   the same for QEMU
+#   make conformance   the emulator's bare-metal conformance suite alone
 #
 # Variables: LINUX_SRC=/path/to/linux (use your own kernel tree),
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
@@ -22,12 +23,13 @@ RUN_PLAN ?= run
 export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN SHAPES
 
 .PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
-	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu clean help
+	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
+	clean help
 
 all: help
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' Makefile
+	@sed -n '2,17s/^# \{0,1\}//p' Makefile
 
 test:
 	@$(S)/test.sh
@@ -40,6 +42,9 @@ setup:
 
 harness-test:
 	@$(S)/harness-test.sh
+
+conformance:
+	@$(S)/conformance.sh "$$($(S)/build-qemu.sh)" $(or $(OUT),out)/results/conformance
 
 kernel-test:
 	@$(S)/build-kernel.sh test

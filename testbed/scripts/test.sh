@@ -1,7 +1,8 @@
 #!/bin/sh
 # "make test": set up the host, build the debug kernel, the KVM selftests
-# and QEMU, test the harness itself, then boot every machine shape of
-# testbed/shapes and run the plans of TEST_PLANS in it.  Ends with the table
+# and QEMU, test the harness itself, run the emulator's conformance suite,
+# then boot every machine shape of testbed/shapes and run the plans of
+# TEST_PLANS in it.  Ends with the table
 # of results and one line "N passed, N failed"; exits non-zero on any
 # failure.
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +19,7 @@ kbuild=$("$TOP/testbed/scripts/build-kernel.sh" test)
 self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
 QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 export QEMU
+"$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
 "$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
 
 for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }')}; do
