@@ -60,9 +60,10 @@ export_to() {
 	git -C "$1" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
 		-c diff.noprefix=false -c diff.mnemonicPrefix=false \
 		-c format.coverLetter=false -c format.signOff=false \
-		-c format.numbered=auto -c format.headers= -c format.pretty= \
+		-c format.numbered=auto -c format.pretty= \
 		-c format.useAutoBase=false \
 		format-patch -q --zero-commit --no-signature --no-thread \
+		--no-add-header --no-to --no-cc \
 		--no-base $_cover -o "$2" base..series >/dev/null
 	(cd "$2" && ls ./*.patch | sed 's|^\./||' | grep -v '^0000-cover-letter.patch$') >"$2/series"
 }
