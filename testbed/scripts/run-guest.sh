@@ -22,7 +22,7 @@ BOOT_SECONDS=${BOOT_SECONDS:-300}
 line=$(awk -v s="$SHAPE" '$1 == s' "$TOP/testbed/shapes")
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
-args=$(echo "$line" | cut -f3-)
+args=$(echo "$line" | awk '{ $1 = $2 = ""; sub(/^ +/, ""); print }')
 [ "$args" = - ] && args=
 
 mkdir -p "$RES"
