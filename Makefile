@@ -7,6 +7,8 @@
 #   make linux-export  write the work tree's commits back to linux/patches
 #   make qemu-tree / make qemu-export   the same for QEMU
 #   make conformance   the emulator's bare-metal conformance suite alone
+#   make check-series  every kernel patch: git am, build (both configs),
+#                      no new W=1 warning, checkpatch --strict
 #
 # Variables: LINUX_SRC=/path/to/linux (use your own kernel tree),
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
@@ -17,19 +19,19 @@ SHELL := /bin/sh
 S := testbed/scripts
 
 # Test plans run by "make test" on every shape of testbed/shapes.
-TEST_PLANS ?= dirty-log,regress
+TEST_PLANS ?= dirty-log,hdbss,regress
 RUN_PLAN ?= run
 
 export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN SHAPES
 
 .PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
 	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
-	clean help
+	check-series clean help
 
 all: help
 
 help:
-	@sed -n '2,17s/^# \{0,1\}//p' Makefile
+	@sed -n '2,19s/^# \{0,1\}//p' Makefile
 
 test:
 	@$(S)/test.sh
@@ -45,6 +47,9 @@ harness-test:
 
 conformance:
 	@$(S)/conformance.sh "$$($(S)/build-qemu.sh)" $(or $(OUT),out)/results/conformance
+
+check-series:
+	@$(S)/check-series.sh
 
 kernel-test:
 	@$(S)/build-kernel.sh test

@@ -20,7 +20,8 @@ need_cmd flex flex
 need_cmd bison bison
 need_cmd bc bc
 
-TREE=$("$TOP/testbed/scripts/linux-src.sh" | tail -n1)
+TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
+TREE=$(echo "$TREE" | tail -n1)
 if [ -n "${LINUX_SRC:-}" ]; then
 	BUILD=$OUT/linux/build-user-$CONFIG
 else

@@ -7,7 +7,8 @@ need_cmd ninja ninja-build
 need_cmd meson meson
 need_cmd pkg-config pkg-config
 
-TREE=$("$TOP/testbed/scripts/qemu-src.sh" | tail -n1)
+TREE=$("$TOP/testbed/scripts/qemu-src.sh") || exit 1
+TREE=$(echo "$TREE" | tail -n1)
 BUILD=$OUT/qemu/build
 BIN=$BUILD/qemu-system-aarch64
 # Debian's python3, not whatever python3 comes first in PATH: QEMU makes a

@@ -2,12 +2,20 @@
 # Cross-build the KVM selftests of the work tree, statically linked, against
 # the UAPI headers of a kernel build.  Prints the output directory last.
 #
-#   build-selftests.sh KERNEL_BUILD_DIR
+#   build-selftests.sh KERNEL_BUILD_DIR [TREE OUTPUT_DIR]
+#
+# TREE and OUTPUT_DIR default to the work tree and $OUT/linux/selftests.
 . "$(dirname "$0")/lib.sh"
 
-KBUILD=${1:?usage: build-selftests.sh KERNEL_BUILD_DIR}
-TREE=$("$TOP/testbed/scripts/linux-src.sh" | tail -n1)
-SELF=$OUT/linux/selftests
+KBUILD=${1:?usage: build-selftests.sh KERNEL_BUILD_DIR [TREE OUTPUT_DIR]}
+if [ -n "${2:-}" ]; then
+	TREE=$2
+	SELF=${3:?usage: build-selftests.sh KERNEL_BUILD_DIR [TREE OUTPUT_DIR]}
+else
+	TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
+	TREE=$(echo "$TREE" | tail -n1)
+	SELF=$OUT/linux/selftests
+fi
 [ -d "$KBUILD/usr/include/linux" ] || die "$KBUILD has no UAPI headers: build the kernel first"
 
 key=$(key_of "$(git -C "$TREE" rev-parse 'HEAD^{tree}')" "$(${CROSS_COMPILE}gcc --version | head -n1)")

@@ -9,7 +9,8 @@
 
 SELF=${1:?usage: mkinitramfs.sh SELFTESTS_DIR OUTPUT.cpio}
 CPIO=${2:?usage: mkinitramfs.sh SELFTESTS_DIR OUTPUT.cpio}
-TREE=$("$TOP/testbed/scripts/linux-src.sh" | tail -n1)
+TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
+TREE=$(echo "$TREE" | tail -n1)
 STAGE=$OUT/initramfs
 TOOLS=$OUT/tools
 

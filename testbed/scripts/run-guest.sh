@@ -22,8 +22,9 @@ BOOT_SECONDS=${BOOT_SECONDS:-300}
 line=$(awk -v s="$SHAPE" '$1 == s' "$TOP/testbed/shapes")
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
-args=$(echo "$line" | awk '{ $1 = $2 = ""; sub(/^ +/, ""); print }')
-[ "$args" = - ] && args=
+# Kernel arguments: the words after the CPU, but "-" and "plans=...".
+args=$(echo "$line" | awk '{ a = ""; for (i = 3; i <= NF; i++)
+	if ($i != "-" && $i !~ /^plans=/) a = a (a == "" ? "" : " ") $i; print a }')
 
 mkdir -p "$RES"
 log=$RES/$SHAPE.log

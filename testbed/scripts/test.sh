@@ -7,7 +7,7 @@
 # failure.
 . "$(dirname "$0")/lib.sh"
 
-PLANS=${TEST_PLANS:-dirty-log,regress}
+PLANS=${TEST_PLANS:-dirty-log,hdbss,regress}
 RES=$OUT/results/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
 ln -sfn "$(basename "$RES")" "$OUT/results/test-latest"
@@ -23,7 +23,11 @@ export QEMU
 "$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
 
 for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }')}; do
-	"$TOP/testbed/scripts/run-guest.sh" "$shape" "$PLANS" \
+	# A shape may name its own plans ("plans=a,b"), or runs $PLANS.
+	plans=$(sed 's/#.*//' "$TOP/testbed/shapes" |
+		awk -v s="$shape" '$1 == s { for (i = 3; i <= NF; i++)
+			if ($i ~ /^plans=/) print substr($i, 7) }')
+	"$TOP/testbed/scripts/run-guest.sh" "$shape" "${plans:-$PLANS}" \
 		"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES"
 done
 

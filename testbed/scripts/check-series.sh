@@ -1,0 +1,155 @@
+#!/bin/sh
+# Check the kernel series patch by patch, as a maintainer would:
+#  - every patch of linux/patches applies with "git am" on the pinned base;
+#  - after each patch the kernel builds (Image) with both configurations,
+#    "test" (base + debug fragments) and "bench" (base);
+#  - the C files a patch touches compile without new warnings at W=1
+#    (warnings already there before the patch, compared without line
+#    numbers, are not new);
+#  - after the selftest patch, the KVM selftests build;
+#  - every patch passes scripts/checkpatch.pl --strict.  Stored patches
+#    carry no Signed-off-by (the export for sending adds it), and new files
+#    fall under existing MAINTAINERS entries, so --no-signoff and
+#    --ignore FILE_PATH_CHANGES.
+# Works in $OUT/linux/check (a git worktree of the series tree and its own
+# build directories).  Prints one line per patch and a closing verdict.
+. "$(dirname "$0")/lib.sh"
+
+need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
+need_cmd ccache ccache
+
+PATCHES=$TOP/linux/patches
+TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
+TREE=$(echo "$TREE" | tail -n1)
+[ -n "${LINUX_SRC:-}" ] && die "check-series checks linux/patches on the pinned source; unset LINUX_SRC"
+
+CHECK=$OUT/linux/check
+WT=$CHECK/src
+LOGS=$OUT/logs/check-series
+mkdir -p "$CHECK" "$LOGS"
+rm -f "$LOGS"/*.log
+
+step "check-series: worktree at base ($WT)"
+if [ -d "$WT" ]; then
+	git -C "$TREE" worktree remove --force "$WT" 2>/dev/null || rm -rf "$WT"
+	git -C "$TREE" worktree prune
+fi
+run_logged "$LOGS/worktree.log" "creating the worktree" \
+	git -C "$TREE" worktree add --detach "$WT" base
+
+kmake() {
+	_o=$1
+	shift
+	make -C "$WT" O="$_o" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
+		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
+}
+
+# configure DIR CONFIG: allnoconfig plus the configuration's fragments.
+configure() {
+	case $2 in
+	test) _frags="base.config debug.config" ;;
+	bench) _frags="base.config" ;;
+	esac
+	mkdir -p "$1"
+	: >"$1/fragment.config"
+	for _f in $_frags; do
+		cat "$TOP/linux/config/$_f" >>"$1/fragment.config"
+	done
+	run_logged "$LOGS/config-$(basename "$1").log" "configuring $(basename "$1")" \
+		kmake "$1" KCONFIG_ALLCONFIG="$1/fragment.config" allnoconfig
+}
+
+# c_objects PATCH: the objects of the kernel C files PATCH touches.
+c_objects() {
+	sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$1" | grep -v '^tools/' |
+		sed 's/\.c$/.o/' | sort -u
+}
+
+# w1_warnings CONFIG OBJS...: compile OBJS at W=1, print the warnings
+# without line and column numbers.  Objects the configuration does not
+# build are skipped.
+w1_warnings() {
+	_cfg=$1
+	shift
+	for _obj in "$@"; do
+		[ -f "$WT/${_obj%.o}.c" ] || continue
+		rm -f "$CHECK/w1-$_cfg/$_obj"
+		kmake "$CHECK/w1-$_cfg" W=1 "$_obj" >"$LOGS/w1.tmp" 2>&1 || {
+			grep -q "No rule to make target" "$LOGS/w1.tmp" && continue
+			cat "$LOGS/w1.tmp" >&2
+			die "W=1 compile of $_obj ($_cfg) failed"
+		}
+		grep -E ': (warning|error):' "$LOGS/w1.tmp" |
+			sed -E 's/:[0-9]+:[0-9]+:/:/' || true
+	done | sort -u
+}
+
+for cfg in test bench; do
+	configure "$CHECK/build-$cfg" "$cfg"
+	configure "$CHECK/w1-$cfg" "$cfg"
+	run_logged "$LOGS/prepare-w1-$cfg.log" "preparing the W=1 tree ($cfg)" \
+		kmake "$CHECK/w1-$cfg" prepare
+	step "check-series: base kernel ($cfg)"
+	run_logged "$LOGS/base-$cfg.log" "building the base kernel ($cfg)" \
+		kmake "$CHECK/build-$cfg" Image
+done
+
+failed=0
+n=0
+total=$(grep -c . "$PATCHES/series")
+for p in $(cat "$PATCHES/series"); do
+	n=$((n + 1))
+	case $p in 0000-*) continue ;; esac
+	f=$PATCHES/$p
+	subject=$(sed -n 's/^Subject: //p' "$f" | head -n1)
+	step "check-series: [$n/$total] $subject"
+	objs=$(c_objects "$f")
+
+	for cfg in test bench; do
+		w1_warnings "$cfg" $objs >"$CHECK/w1-before-$cfg.txt"
+	done
+
+	run_logged "$LOGS/$n-am.log" "git am $p" \
+		git -C "$WT" -c user.name=check -c user.email=check@localhost \
+		am -q "$f"
+
+	problems=
+	for cfg in test bench; do
+		if ! kmake "$CHECK/build-$cfg" Image >"$LOGS/$n-build-$cfg.log" 2>&1; then
+			problems="$problems build($cfg, see $LOGS/$n-build-$cfg.log)"
+			continue
+		fi
+		w1_warnings "$cfg" $objs >"$CHECK/w1-after-$cfg.txt"
+		new=$(comm -13 "$CHECK/w1-before-$cfg.txt" "$CHECK/w1-after-$cfg.txt")
+		if [ -n "$new" ]; then
+			echo "$new" >"$LOGS/$n-w1-$cfg.log"
+			problems="$problems W=1($cfg, see $LOGS/$n-w1-$cfg.log)"
+		fi
+	done
+
+	if grep -q '^+++ b/tools/testing/selftests/kvm/' "$f"; then
+		if ! kmake "$CHECK/build-test" headers >"$LOGS/$n-headers.log" 2>&1 ||
+			! "$TOP/testbed/scripts/build-selftests.sh" "$CHECK/build-test" \
+			"$WT" "$CHECK/selftests" >"$LOGS/$n-selftests.log" 2>&1; then
+			problems="$problems selftests(see $LOGS/$n-selftests.log)"
+		fi
+	fi
+
+	if ! (cd "$WT" && ./scripts/checkpatch.pl --strict --no-signoff \
+		--ignore FILE_PATH_CHANGES -q "$f") >"$LOGS/$n-checkpatch.log" 2>&1; then
+		problems="$problems checkpatch(see $LOGS/$n-checkpatch.log)"
+	fi
+
+	if [ -n "$problems" ]; then
+		echo "FAIL [$n/$total] $subject:$problems"
+		failed=$((failed + 1))
+	else
+		echo "ok   [$n/$total] $subject"
+	fi
+done
+
+git -C "$TREE" worktree remove --force "$WT" 2>/dev/null || true
+if [ "$failed" -ne 0 ]; then
+	die "check-series: $failed patch(es) failed"
+fi
+step "check-series: every patch applies, builds (test and bench), adds no W=1 warning, passes checkpatch"
