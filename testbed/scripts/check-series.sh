@@ -135,9 +135,13 @@ for p in $(cat "$PATCHES/series"); do
 		fi
 	fi
 
-	if ! (cd "$WT" && ./scripts/checkpatch.pl --strict --no-signoff \
+	# /usr/bin first: checkpatch runs scripts/spdxcheck.py with "python3",
+	# which needs python3-ply (Debian's), not another python3 on PATH.
+	if ! (cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-signoff \
 		--ignore FILE_PATH_CHANGES -q "$f") >"$LOGS/$n-checkpatch.log" 2>&1; then
 		problems="$problems checkpatch(see $LOGS/$n-checkpatch.log)"
+	elif grep -q Traceback "$LOGS/$n-checkpatch.log"; then
+		problems="$problems checkpatch-helper-crashed(see $LOGS/$n-checkpatch.log)"
 	fi
 
 	if [ -n "$problems" ]; then

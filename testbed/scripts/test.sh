@@ -17,6 +17,7 @@ step "test: results in $RES"
 "$TOP/testbed/scripts/harness-test.sh" "$RES"
 kbuild=$("$TOP/testbed/scripts/build-kernel.sh" test)
 self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
+self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
 QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 export QEMU
 "$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
