@@ -13,7 +13,8 @@
 # Variables: LINUX_SRC=/path/to/linux (use your own kernel tree),
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
 # Debian qemu source version), JOBS=n, SHAPES="vhe ..." (a subset of the
-# machine shapes), TEST_PLANS=a,b (a subset of the test plans).
+# machine shapes), TEST_PLANS=a,b (a subset of the test plans),
+# RUN_ARGS="-v 1 -m 32 ..." (options for make run's migration simulator).
 
 SHELL := /bin/sh
 S := testbed/scripts
@@ -21,8 +22,9 @@ S := testbed/scripts
 # Test plans run by "make test" on every shape of testbed/shapes.
 TEST_PLANS ?= dirty-log,hdbss,regress
 RUN_PLAN ?= run
+RUN_ARGS ?=
 
-export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN SHAPES
+export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN RUN_ARGS SHAPES
 
 .PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
 	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
@@ -31,7 +33,7 @@ export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN SHAPES
 all: help
 
 help:
-	@sed -n '2,19s/^# \{0,1\}//p' Makefile
+	@sed -n '2,20s/^# \{0,1\}//p' Makefile
 
 test:
 	@$(S)/test.sh

@@ -11,7 +11,10 @@
  *   # comment
  *   @write PATH VALUE        write VALUE to PATH before the next tests
  *   NAME TIMEOUT ARGV...     run ARGV (a path under /bin unless absolute),
- *                            killed after TIMEOUT seconds
+ *                            killed after TIMEOUT seconds; an argument
+ *                            "@ARGS@" stands for the words of
+ *                            "runargs=WORD[,WORD...]" on the command line
+ *                            (none if it is absent)
  *
  * Each test's output is streamed as KTAP diagnostic lines ("# ...") as it
  * comes.  The exit status gives the result: 0 passes, 4 (KSFT_SKIP) skips,
@@ -173,8 +176,19 @@ static void parse_plan(const char *plan)
 			bail_out("out of memory%s", "");
 		tok = strtok_r(NULL, " \t\n", &save);
 		e->timeout = tok ? atoi(tok) : 0;
-		while ((tok = strtok_r(NULL, " \t\n", &save)) && argc < MAX_ARGS)
-			e->argv[argc++] = strdup(tok);
+		while ((tok = strtok_r(NULL, " \t\n", &save)) && argc < MAX_ARGS) {
+			char words[LINE_MAX_LEN], *w, *wsave;
+
+			if (strcmp(tok, "@ARGS@")) {
+				e->argv[argc++] = strdup(tok);
+				continue;
+			}
+			if (cmdline_value("runargs", words, sizeof(words)))
+				continue;
+			for (w = strtok_r(words, ",", &wsave); w && argc < MAX_ARGS;
+			     w = strtok_r(NULL, ",", &wsave))
+				e->argv[argc++] = strdup(w);
+		}
 		if (e->timeout <= 0 || !argc) {
 			char where[64];
 

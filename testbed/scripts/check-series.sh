@@ -136,7 +136,8 @@ for p in $(cat "$PATCHES/series"); do
 	fi
 
 	# /usr/bin first: checkpatch runs scripts/spdxcheck.py with "python3",
-	# which needs python3-ply (Debian's), not another python3 on PATH.
+	# which needs Debian's python3-ply and python3-git, not another python3
+	# on PATH.
 	if ! (cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-signoff \
 		--ignore FILE_PATH_CHANGES -q "$f") >"$LOGS/$n-checkpatch.log" 2>&1; then
 		problems="$problems checkpatch(see $LOGS/$n-checkpatch.log)"

@@ -46,7 +46,7 @@ set -- "$QEMU" -M virt,virtualization=on,gic-version=3 \
 	-cpu "$cpu,pauth-impdef=on" -smp "$GUEST_CPUS" -m "$GUEST_MEM" \
 	-nodefaults -display none -monitor none -serial stdio -no-reboot \
 	-kernel "$IMAGE" -initrd "$CPIO" \
-	-append "console=ttyAMA0 panic=-1 plan=$PLANS $args"
+	-append "console=ttyAMA0 panic=-1 plan=$PLANS${GUEST_RUNARGS:+ runargs=$GUEST_RUNARGS} $args"
 
 step "guest ($SHAPE): booting, plans $PLANS, at most ${total}s (console: $log)"
 {

@@ -18,6 +18,12 @@ self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
 QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 export QEMU
 "$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
+# RUN_ARGS: extra options for the plan's "@ARGS@" (words without commas).
+GUEST_RUNARGS=$(echo ${RUN_ARGS:-} | tr ' ' ',')
+case $GUEST_RUNARGS in *[!A-Za-z0-9_.,=+-]*)
+	die "RUN_ARGS may only hold options and numbers: '$RUN_ARGS'" ;;
+esac
+export GUEST_RUNARGS
 "$TOP/testbed/scripts/run-guest.sh" "$SHAPE" "$PLAN" \
 	"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES"
 
