@@ -14,8 +14,9 @@ TREE=$(echo "$TREE" | tail -n1)
 STAGE=$OUT/initramfs
 TOOLS=$OUT/tools
 
+# The selftests build and, when built into it, migrate_sim (build-bench.sh).
 key=$(key_of "$TOP/testbed/init" "$TOP/testbed/plans" "$(cat "$SELF/.testbed-key")" \
-	"$TREE/usr/gen_init_cpio.c")
+	"$(cat "$SELF/.testbed-bench-key" 2>/dev/null)" "$TREE/usr/gen_init_cpio.c")
 if up_to_date "$CPIO.key" "$key" && [ -f "$CPIO" ]; then
 	step "initramfs: up to date"
 	exit 0
