@@ -2,7 +2,9 @@
 # each rebuilds only what changed (keyed on its inputs) and prints progress.
 #
 #   make test          set up, build, run every test plan on every shape
-#   make run           the main job: dirty-logging workload on the bench kernel
+#   make run           the main job: a simulated live migration, with HDBSS
+#                      and with write protection, side by side
+#   make bench         the simulator over a sweep: CSV, report.md and plots
 #   make linux-tree    materialize the kernel work tree (git) for editing
 #   make linux-export  write the work tree's commits back to linux/patches
 #   make qemu-tree / make qemu-export   the same for QEMU
@@ -14,7 +16,9 @@
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
 # Debian qemu source version), JOBS=n, SHAPES="vhe ..." (a subset of the
 # machine shapes), TEST_PLANS=a,b (a subset of the test plans),
-# RUN_ARGS="-v 1 -m 32 ..." (options for make run's migration simulator).
+# RUN_ARGS="-v 1 -m 32 ..." (options for make run's migration simulator),
+# BENCH_ARGS="-R 2 ..." (options added to every run of make bench),
+# BENCH_PUBLISH=1 (make bench also copies its report to docs/bench/).
 
 SHELL := /bin/sh
 S := testbed/scripts
@@ -23,23 +27,28 @@ S := testbed/scripts
 TEST_PLANS ?= dirty-log,hdbss,regress
 RUN_PLAN ?= run
 RUN_ARGS ?=
+BENCH_ARGS ?=
 
-export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN RUN_ARGS SHAPES
+export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN RUN_ARGS \
+	BENCH_ARGS SHAPES
 
-.PHONY: all test run setup harness-test linux-tree linux-export linux-reset \
+.PHONY: all test run bench setup harness-test linux-tree linux-export linux-reset \
 	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
 	check-series clean help
 
 all: help
 
 help:
-	@sed -n '2,20s/^# \{0,1\}//p' Makefile
+	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
 
 test:
 	@$(S)/test.sh
 
 run:
 	@$(S)/run.sh
+
+bench:
+	@$(S)/bench.sh
 
 setup:
 	@$(S)/setup-host.sh

@@ -36,25 +36,37 @@
  * that reports anything other than the hot set is flagged (saturated=0).
  *
  * Defaults, chosen for an emulated (QEMU TCG) arm64 machine with 2 CPUs
- * that runs the VMs itself, where a first touch of a guest page costs about
- * 0.5 ms (dirty_log_perf_test populates 2 x 64 MiB in 8.4 s), a write to a
- * page already mapped about 2 us and a write-protect fault 20-50 us:
- *  -v 2: one vCPU per emulated CPU; more would measure the scheduler.
- *  -m 64: the prefault takes about 8 s; guest memory plus destination is
- *      256 MiB.
+ * that runs the VMs itself (the test bed's), where a first touch of a
+ * guest page costs 10-50 us on a kernel without debug options, a write to
+ * a page already mapped well under 1 us and a write-protect fault 20-50 us:
+ *  -v 2: one vCPU per emulated CPU; more would measure the scheduler too.
+ *  -m 64: the prefault takes a few seconds; guest memory plus destination
+ *      is 256 MiB.
  *  -w 25: a hot set of 4096 pages per vCPU.  Its first sweep after a CLEAR
  *      costs 4096 faults (80-200 ms) with classic logging, 8 buffer-full
- *      exits with HDBSS, and about 8 ms once the pages are writable.
- *  -r 500: a round lasts at least 2.5 times the slowest first sweep, so the
- *      hot set is swept whole in every round (saturation).
+ *      exits with HDBSS.
+ *  -p rand: a fixed random order, so that consecutive writes do not share
+ *      a TLB entry or a cache line of the page tables.
+ *  -r 3000: a round lasts many times the slowest first sweep, so that the
+ *      hot set is swept whole in every round (saturation) even when the
+ *      emulator's threads are descheduled for a while.
  *  -B 200: a round's 8192 dirty pages (32 MiB) are copied in 160 ms, well
  *      within a round, so -r sets the round length, not the copy; round 0
  *      (128 MiB) takes 640 ms.
  *  -D 512: an eighth of the hot set, so the defaults never converge and
  *      -R decides the number of rounds; -w 3 or less converges after round 1.
- *  -R 8: 8 rounds of 500 ms: the migration lasts about 5 s.
- *  -W 2000, -A 1000, -t 100: 20 samples for the baseline, 10 after.
- * The whole run then takes about 20-30 s with HDBSS on or off.
+ *  -R 8: 8 rounds of 3 s: the migration lasts about 27 s.
+ *  -W 3000, -A 2000, -t 100: 30 samples for the baseline, 20 after.
+ * The whole run then takes about 35-40 s with HDBSS on or off.
+ *
+ * Rates: the emulated CPUs run at an uneven speed (samples of 100 ms vary
+ * by 10-20%, and a vCPU thread that was just created runs slowly for a few
+ * hundred ms, as at the start of the after phase).  Rates before and after
+ * are therefore the medians of their samples, and the baseline the median
+ * of both, with the interquartile range of those samples as a measure of
+ * the noise.  The lost progress is the baseline times the migration's
+ * length (blackout included) minus the writes the guest made in that time:
+ * a loss smaller than the noise is no loss that this machine can measure.
  *
  * Output: KTAP.  Comment lines ("# ...") say what happened; the machine
  * readable lines are "# round N KEY=VALUE...", "# sample T_MS RATE PHASE"
@@ -150,14 +162,14 @@ static const char * const pattern_names[] = {
 static u32 opt_vcpus = 2;
 static u32 opt_mib = 64;
 static u32 opt_write_pct = 25;
-static enum pattern opt_pattern = PATTERN_SEQ;
+static enum pattern opt_pattern = PATTERN_RAND;
 static u32 opt_bw_mib = 200;
 static u32 opt_budget = 512;
 static u32 opt_rounds = 8;
-static u32 opt_warmup_ms = 2000;
-static u32 opt_after_ms = 1000;
+static u32 opt_warmup_ms = 3000;
+static u32 opt_after_ms = 2000;
 static u32 opt_sample_ms = 100;
-static u32 opt_min_round_ms = 500;
+static u32 opt_min_round_ms = 3000;
 static u64 opt_seed = 1;
 
 enum phase {
@@ -284,6 +296,49 @@ static double ns_to_ms(u64 ns)
 static double rate(u64 pages, u64 ns)
 {
 	return ns ? (double)pages * NSEC_PER_SEC / ns : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @q quantile (0..1) of @n sorted values, interpolated. */
+static double quantile(const double *v, u64 n, double q)
+{
+	double pos = q * (n - 1);
+	u64 i = (u64)pos;
+
+	return i + 1 < n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/*
+ * The median of the rates sampled in the phases of @mask (BIT(phase)), and
+ * their interquartile range in percent of the median.  @median is left
+ * alone if no sample was taken.
+ */
+static void sampled_rate(u32 mask, double *median, double *iqr_pct)
+{
+	double *v;
+	u64 i, n = 0;
+
+	*iqr_pct = 0;
+	v = calloc(sim.nr_samples + 1, sizeof(*v));
+	TEST_ASSERT(v, "Failed to allocate %lu rates", sim.nr_samples);
+	for (i = 0; i < sim.nr_samples; i++) {
+		if (mask & BIT(sim.samples[i].phase))
+			v[n++] = sim.samples[i].rate;
+	}
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		*median = quantile(v, n, 0.5);
+		if (*median > 0)
+			*iqr_pct = (quantile(v, n, 0.75) - quantile(v, n, 0.25)) *
+				   100 / *median;
+	}
+	free(v);
 }
 
 static void set_phase(enum phase phase)
@@ -538,11 +593,12 @@ static u64 copy_reported_pages(struct vcpu_ctx *vc)
 
 /*
  * A collection, as QEMU does it with KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
- * fetch the log of every slot, re-arm it (CLEAR write-protects the reported
- * pages, or makes them writable-clean with HDBSS), then send the reported
- * pages, cleaned before they are read.
+ * fetch the log of every slot, re-arm it if @rearm (CLEAR write-protects
+ * the reported pages, or makes them writable-clean with HDBSS), then send
+ * the reported pages, cleaned before they are read.  The final collection
+ * does not re-arm: nothing will be collected after it.
  */
-static void collect_and_copy(struct round_rec *rec)
+static void collect_and_copy(struct round_rec *rec, bool rearm)
 {
 	struct vcpu_ctx *vc;
 	u64 t, hot, copy_start;
@@ -555,7 +611,7 @@ static void collect_and_copy(struct round_rec *rec)
 		rec->get_ns += now_ns() - t;
 	}
 
-	for (i = 0; i < sim.nr_vcpus; i++) {
+	for (i = 0; i < sim.nr_vcpus && rearm; i++) {
 		vc = &sim.vcpus[i];
 		t = now_ns();
 		kvm_vm_clear_dirty_log(sim.vm, vc->slot, vc->bmap, 0, vc->npages);
@@ -620,7 +676,7 @@ static struct round_rec *round_iter(struct mark *cur)
 	struct round_rec *rec = round_new(ROUND_ITER);
 	struct mark start = *cur;
 
-	collect_and_copy(rec);
+	collect_and_copy(rec, true);
 	sleep_until(start.t + (u64)opt_min_round_ms * NSEC_PER_MS);
 	mark_now(cur);
 	round_close(rec, &start, cur);
@@ -638,7 +694,7 @@ static void round_final(struct mark *cur)
 
 	set_phase(PHASE_BLACKOUT);
 	vcpus_stop();
-	collect_and_copy(rec);
+	collect_and_copy(rec, false);
 	mark_now(cur);
 	round_close(rec, &start, cur);
 }
@@ -960,7 +1016,8 @@ int main(int argc, char *argv[])
 {
 	struct mark m_warm, m_enable, m_stop, m_end, cur;
 	double rate_before, rate_during, rate_after = 0;
-	double expected, lost, lost_pct;
+	double expected, lost, lost_pct, other_exits_s;
+	double baseline, baseline_iqr, iqr;
 	struct round_rec *rec;
 	u64 dirtied = 0, get_ns = 0, clear_ns = 0, mismatch, tracking;
 	u32 i, nr_iter = 0, unsaturated = 0;
@@ -1029,6 +1086,16 @@ int main(int argc, char *argv[])
 		WRITE_ONCE(sim.sampler_quit, true);
 		kvm_pthread_join(sim.sampler, NULL);
 	}
+	/*
+	 * The baseline: the median of the samples with logging off, before
+	 * and after the migration.  Without samples (-t 0), the mean rate of
+	 * the warm-up.
+	 */
+	baseline = rate_before;
+	sampled_rate(BIT(PHASE_BEFORE) | BIT(PHASE_AFTER), &baseline,
+		     &baseline_iqr);
+	sampled_rate(BIT(PHASE_BEFORE), &rate_before, &iqr);
+	sampled_rate(BIT(PHASE_AFTER), &rate_after, &iqr);
 
 	/* Everything measured: print. */
 	for (i = 0; i < sim.nr_rounds; i++) {
@@ -1051,25 +1118,30 @@ int main(int argc, char *argv[])
 	rate_during = rate(m_stop.progress - m_enable.progress,
 			   m_stop.t - m_enable.t);
 	/* The area between the baseline and the guest's progress. */
-	expected = rate_before * (m_end.t - m_enable.t) / NSEC_PER_SEC;
+	expected = baseline * (m_end.t - m_enable.t) / NSEC_PER_SEC;
 	lost = expected - (double)(m_end.progress - m_enable.progress);
 	lost_pct = expected > 0 ? lost * 100 / expected : 0;
+	/* Host timer ticks and kicks: they grow with time, not with writes. */
+	other_exits_s = (double)(tot.exits - tracking) * NSEC_PER_SEC /
+			(m_end.t - m_enable.t);
 
 	ksft_print_msg("migration: %u rounds after round 0 (%s), %.1f ms, blackout %.1f ms\n",
 		       nr_iter, converged ? "converged" : "round limit",
 		       ns_to_ms(m_end.t - m_enable.t), ns_to_ms(m_end.t - m_stop.t));
 	snprintf(after, sizeof(after), "%.0f", rate_after);
-	ksft_print_msg("guest progress: %.0f pages/s before, %.0f during logging, %s after\n",
+	ksft_print_msg("guest progress: %.0f page writes/s before (median), %.0f during logging, %s after (median)\n",
 		       rate_before, rate_during,
 		       opt_after_ms ? after : "not measured");
-	ksft_print_msg("lost progress: %.0f pages, %.2f%% of the baseline over the migration\n",
+	ksft_print_msg("baseline: %.0f page writes/s (median of the samples before and after; interquartile range %.1f%% of it)\n",
+		       baseline, baseline_iqr);
+	ksft_print_msg("lost progress: %.0f page writes, %.2f%% of the baseline over the migration\n",
 		       lost, lost_pct);
 	ksft_print_msg("dirty tracking: %lu pages dirtied, %lu wp faults, %lu HDBSS entries, %lu buffer-full exits, %lu error recoveries, %lu exits\n",
 		       dirtied, tot.wp_faults, tot.entries, tot.full_exits,
 		       tot.recoveries, tot.exits);
-	ksft_print_msg("%lu tracking exits (wp faults + buffer-full exits), %.6f per dirtied page; GET %.1f ms, CLEAR %.1f ms in total\n",
+	ksft_print_msg("%lu tracking exits (wp faults + buffer-full exits), %.6f per dirtied page; %.0f other exits/s; GET %.1f ms, CLEAR %.1f ms in total\n",
 		       tracking, dirtied ? (double)tracking / dirtied : 0,
-		       ns_to_ms(get_ns), ns_to_ms(clear_ns));
+		       other_exits_s, ns_to_ms(get_ns), ns_to_ms(clear_ns));
 	if (unsaturated)
 		ksft_print_msg("WARNING: %u collections did not report exactly the hot set: counts depend on timing, use a longer -r\n",
 			       unsaturated);
@@ -1098,11 +1170,14 @@ int main(int argc, char *argv[])
 	printf("# result tracking_exits %lu\n", tracking);
 	printf("# result exits_per_dirtied_page %.6f\n",
 	       dirtied ? (double)tracking / dirtied : 0);
+	printf("# result other_exits_per_s %.0f\n", other_exits_s);
 	printf("# result log_enable_ms %.3f\n", ns_to_ms(sim.rounds[0].enable_ns));
 	printf("# result get_ms_total %.3f\n", ns_to_ms(get_ns));
 	printf("# result clear_ms_total %.3f\n", ns_to_ms(clear_ns));
 	printf("# result migration_ms %.3f\n", ns_to_ms(m_end.t - m_enable.t));
 	printf("# result blackout_ms %.3f\n", ns_to_ms(m_end.t - m_stop.t));
+	printf("# result baseline %.0f\n", baseline);
+	printf("# result baseline_iqr_pct %.1f\n", baseline_iqr);
 	printf("# result rate_before %.0f\n", rate_before);
 	printf("# result rate_during %.0f\n", rate_during);
 	printf("# result rate_after %s\n", opt_after_ms ? after : "na");

@@ -95,3 +95,16 @@ need_cmd() {
 	command -v "$1" >/dev/null 2>&1 ||
 		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
 }
+
+# build_guest KIND: build the kernel of configuration KIND (test or bench),
+# the KVM selftests and migrate_sim against it, QEMU and the initramfs.
+# Sets kbuild (kernel build directory), self (selftests directory) and
+# QEMU (exported, for run-guest.sh).
+build_guest() {
+	kbuild=$("$TOP/testbed/scripts/build-kernel.sh" "$1")
+	self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
+	self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
+	QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
+	export QEMU
+	"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
+}

@@ -15,13 +15,8 @@ ln -sfn "$(basename "$RES")" "$OUT/results/test-latest"
 step "test: results in $RES"
 "$TOP/testbed/scripts/setup-host.sh"
 "$TOP/testbed/scripts/harness-test.sh" "$RES"
-kbuild=$("$TOP/testbed/scripts/build-kernel.sh" test)
-self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
-self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
-QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
-export QEMU
+build_guest test
 "$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
-"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
 
 for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }')}; do
 	# A shape may name its own plans ("plans=a,b"), or runs $PLANS.
