@@ -31,7 +31,7 @@
  * least -r ms, long enough for the guest to sweep its whole hot set several
  * times: every collection then reports exactly the hot set (the round is
  * "saturated"), and so do the write-protect faults or HDBSS entries.  With
- * the defaults the hot set (4096 pages per vCPU) is far above the blackout
+ * the defaults the hot set (16384 pages per vCPU) is far above the blackout
  * budget (512), so -R, not timing, decides the number of rounds.  A round
  * that reports anything other than the hot set is flagged (saturated=0).
  *
@@ -40,27 +40,31 @@
  * guest page costs 10-50 us on a kernel without debug options, a write to
  * a page already mapped well under 1 us and a write-protect fault 20-50 us:
  *  -v 2: one vCPU per emulated CPU; more would measure the scheduler too.
- *  -m 64: the prefault takes a few seconds; guest memory plus destination
- *      is 256 MiB.
- *  -w 25: a hot set of 4096 pages per vCPU.  Its first sweep after a CLEAR
- *      costs 4096 faults (80-200 ms) with classic logging, 8 buffer-full
- *      exits with HDBSS.
+ *  -m 256: the prefault takes a few seconds; guest memory plus destination
+ *      is 1 GiB.  The hot set (below) is then far larger than what the
+ *      emulator's software TLB covers, so that the guest runs at a steady
+ *      (slow) rate: with hot sets of a few thousand pages, the rate jumps
+ *      between two levels 4 times apart as the emulator resizes its TLB,
+ *      and the noise hides the cost of dirty logging.
+ *  -w 25: a hot set of 16384 pages per vCPU.  Its first sweep after a
+ *      CLEAR costs 16384 write-protect faults (about 0.5 s) with classic
+ *      logging, 32 buffer-full exits with HDBSS.
  *  -p rand: a fixed random order, so that consecutive writes do not share
  *      a TLB entry or a cache line of the page tables.
  *  -r 3000: a round lasts many times the slowest first sweep, so that the
  *      hot set is swept whole in every round (saturation) even when the
  *      emulator's threads are descheduled for a while.
- *  -B 200: a round's 8192 dirty pages (32 MiB) are copied in 160 ms, well
+ *  -B 200: a round's 32768 dirty pages (128 MiB) are copied in 640 ms,
  *      within a round, so -r sets the round length, not the copy; round 0
- *      (128 MiB) takes 640 ms.
- *  -D 512: an eighth of the hot set, so the defaults never converge and
- *      -R decides the number of rounds; -w 3 or less converges after round 1.
+ *      (512 MiB) takes 2.6 s.
+ *  -D 512: a small part of the hot set, so the defaults never converge and
+ *      -R decides the number of rounds.
  *  -R 8: 8 rounds of 3 s: the migration lasts about 27 s.
  *  -W 3000, -A 2000, -t 100: 30 samples for the baseline, 20 after.
- * The whole run then takes about 35-40 s with HDBSS on or off.
+ * The whole run then takes about 40 s with HDBSS on or off.
  *
  * Rates: the emulated CPUs run at an uneven speed (samples of 100 ms vary
- * by 10-20%, and a vCPU thread that was just created runs slowly for a few
+ * by 10-20% at best, and a vCPU thread that was just created runs slowly for a few
  * hundred ms, as at the start of the after phase).  Rates before and after
  * are therefore the medians of their samples, and the baseline the median
  * of both, with the interquartile range of those samples as a measure of
@@ -160,7 +164,7 @@ static const char * const pattern_names[] = {
 };
 
 static u32 opt_vcpus = 2;
-static u32 opt_mib = 64;
+static u32 opt_mib = 256;
 static u32 opt_write_pct = 25;
 static enum pattern opt_pattern = PATTERN_RAND;
 static u32 opt_bw_mib = 200;

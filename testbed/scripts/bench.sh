@@ -16,7 +16,7 @@
 
 PLAN=${BENCH_PLAN:-bench}
 # The configuration whose progress over time is plotted.
-BASE=${BENCH_BASE:-v2-m64-rand}
+BASE=${BENCH_BASE:-v2-m256-rand}
 
 if [ -n "${BENCH_FROM:-}" ]; then
 	# Only the report, again, from the console log of an earlier run.
@@ -98,6 +98,11 @@ CSV_AWK='
 		for (i = 1; i <= NF; i++) v[$1, $2, i] = $i
 	}
 	function f(c, m, key) { return v[c, m, col[key]] }
+	# The lost progress in percent, starred when the noise is larger.
+	function lost(c, m,   x, n) {
+		x = f(c, m, "lost_progress_pct"); n = f(c, m, "baseline_iqr_pct")
+		return x "%" ((x < 0 ? -x : x) <= n + 0 ? "*" : "")
+	}
 '
 
 # Plot data.  exits.dat and lost.dat: a row per configuration.  For the
@@ -177,11 +182,10 @@ commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 			pd = ph == pw ? ph : ph " / " pw
 			mh = f(c, "hdbss", "dest_mismatch_pages"); mw = f(c, "wp", "dest_mismatch_pages")
 			dest = mh == "0" && mw == "0" ? "pass" : "FAIL (" mh " / " mw " pages)"
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s%% | %s%% / %s%% | %s |\n",
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% / %s%% | %s |\n",
 				c, pd, f(c, "hdbss", "hdbss_entries"),
 				f(c, "hdbss", "hdbss_full_exits"), f(c, "wp", "wp_faults"),
-				h, w, ratio, f(c, "hdbss", "lost_progress_pct"),
-				f(c, "wp", "lost_progress_pct"),
+				h, w, ratio, lost(c, "hdbss"), lost(c, "wp"),
 				f(c, "hdbss", "baseline_iqr_pct"), f(c, "wp", "baseline_iqr_pct"),
 				dest
 			for (m = 1; m <= 2; m++) {
@@ -191,6 +195,8 @@ commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 						c, mode, f(c, mode, "unsaturated_syncs"))
 			}
 		}
+		print ""
+		print "\\* Not larger than the noise of that run: not measurable here."
 		if (note != "")
 			printf "\nCounts of these runs depend on timing:\n%s", note
 	}' "$RES/summary.csv"

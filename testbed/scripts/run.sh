@@ -60,6 +60,11 @@ awk '
 		print "  other exits: host timer ticks and kicks; they grow with time, not with writes."
 		print "  writes/s: the guest'"'"'s hot-set page writes (its progress); lost progress:"
 		print "  the baseline rate over the migration (blackout included) minus what it wrote."
+		for (i = 1; i <= 2; i++) {
+			x = v[names[i], "lost_progress_pct"]; q = v[names[i], "baseline_iqr_pct"]
+			if (x != "" && (x < 0 ? -x : x) <= q + 0)
+				printf "  %s: its lost progress (%s%%) is within the noise (%s%%): not measurable.\n", names[i], x, q
+		}
 	}
 ' "$results"
 
