@@ -191,14 +191,14 @@ commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 			for (m = 1; m <= 2; m++) {
 				mode = m == 1 ? "hdbss" : "wp"
 				if (f(c, mode, "unsaturated_syncs") > 0)
-					note = note sprintf("%s-%s: %s collections did not report the whole hot set.\n",
+					note = note sprintf("- %s-%s: %s collection(s) did not report the whole hot set.\n",
 						c, mode, f(c, mode, "unsaturated_syncs"))
 			}
 		}
 		print ""
 		print "\\* Not larger than the noise of that run: not measurable here."
 		if (note != "")
-			printf "\nCounts of these runs depend on timing:\n%s", note
+			printf "\nCounts of these runs depend on timing:\n\n%s", note
 	}' "$RES/summary.csv"
 	echo
 	echo "![Dirty-tracking exits per dirtied page](exits.png)"
