@@ -8,8 +8,7 @@
 
 SELF=${1:?usage: build-bench.sh SELFTESTS_DIR KERNEL_BUILD_DIR}
 KBUILD=${2:?usage: build-bench.sh SELFTESTS_DIR KERNEL_BUILD_DIR}
-TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
-TREE=$(echo "$TREE" | tail -n1)
+TREE=$(linux_tree)
 [ -f "$SELF/.testbed-key" ] || die "$SELF is not a selftests build: run build-selftests.sh first"
 
 key=$(key_of "$TOP/testbed/bench" "$(cat "$SELF/.testbed-key")")

@@ -8,11 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 CONFIG=${1:?usage: build-kernel.sh test|bench}
-case $CONFIG in
-test) FRAGS="base.config debug.config" ;;
-bench) FRAGS="base.config" ;;
-*) die "unknown kernel configuration '$CONFIG' (test or bench)" ;;
-esac
+FRAGS=$(config_fragments "$CONFIG")
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
 need_cmd ccache ccache
@@ -20,8 +16,7 @@ need_cmd flex flex
 need_cmd bison bison
 need_cmd bc bc
 
-TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
-TREE=$(echo "$TREE" | tail -n1)
+TREE=$(linux_tree)
 if [ -n "${LINUX_SRC:-}" ]; then
 	BUILD=$OUT/linux/build-user-$CONFIG
 else
@@ -43,8 +38,7 @@ if up_to_date "$BUILD/.testbed-key" "$key" && [ -f "$BUILD/arch/arm64/boot/Image
 fi
 
 kmake() {
-	make -C "$TREE" O="$BUILD" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
-		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
+	kernel_make "$TREE" "$BUILD" "$@"
 }
 
 step "kernel ($CONFIG): configuring (allnoconfig + $FRAGS)"

@@ -12,8 +12,7 @@ if [ -n "${2:-}" ]; then
 	TREE=$2
 	SELF=${3:?usage: build-selftests.sh KERNEL_BUILD_DIR [TREE OUTPUT_DIR]}
 else
-	TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
-	TREE=$(echo "$TREE" | tail -n1)
+	TREE=$(linux_tree)
 	SELF=$OUT/linux/selftests
 fi
 [ -d "$KBUILD/usr/include/linux" ] || die "$KBUILD has no UAPI headers: build the kernel first"

@@ -19,8 +19,7 @@ need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
 need_cmd ccache ccache
 
 PATCHES=$TOP/linux/patches
-TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
-TREE=$(echo "$TREE" | tail -n1)
+TREE=$(linux_tree)
 [ -n "${LINUX_SRC:-}" ] && die "check-series checks linux/patches on the pinned source; unset LINUX_SRC"
 
 CHECK=$OUT/linux/check
@@ -37,19 +36,14 @@ fi
 run_logged "$LOGS/worktree.log" "creating the worktree" \
 	git -C "$TREE" worktree add --detach "$WT" base
 
+# kmake BUILD ARGS...: make in the worktree.
 kmake() {
-	_o=$1
-	shift
-	make -C "$WT" O="$_o" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
-		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
+	kernel_make "$WT" "$@"
 }
 
 # configure DIR CONFIG: allnoconfig plus the configuration's fragments.
 configure() {
-	case $2 in
-	test) _frags="base.config debug.config" ;;
-	bench) _frags="base.config" ;;
-	esac
+	_frags=$(config_fragments "$2")
 	mkdir -p "$1"
 	: >"$1/fragment.config"
 	for _f in $_frags; do

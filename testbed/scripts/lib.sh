@@ -108,3 +108,28 @@ build_guest() {
 	export QEMU
 	"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
 }
+
+# linux_tree: prepare the kernel work tree (linux-src.sh) and print its path.
+linux_tree() {
+	_lt=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
+	echo "$_lt" | tail -n1
+}
+
+# config_fragments CONFIG: the fragments of linux/config that make kernel
+# configuration CONFIG ("test": debug options on; "bench": without them),
+# merged in this order on allnoconfig.
+config_fragments() {
+	case $1 in
+	test) echo "base.config debug.config" ;;
+	bench) echo "base.config" ;;
+	*) die "unknown kernel configuration '$1' (test or bench)" ;;
+	esac
+}
+
+# kernel_make SRC BUILD ARGS...: make in kernel tree SRC, output in BUILD.
+kernel_make() {
+	_km_src=$1 _km_build=$2
+	shift 2
+	make -C "$_km_src" O="$_km_build" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
+		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
+}

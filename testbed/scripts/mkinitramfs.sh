@@ -9,8 +9,7 @@
 
 SELF=${1:?usage: mkinitramfs.sh SELFTESTS_DIR OUTPUT.cpio}
 CPIO=${2:?usage: mkinitramfs.sh SELFTESTS_DIR OUTPUT.cpio}
-TREE=$("$TOP/testbed/scripts/linux-src.sh") || exit 1
-TREE=$(echo "$TREE" | tail -n1)
+TREE=$(linux_tree)
 STAGE=$OUT/initramfs
 TOOLS=$OUT/tools
 
