@@ -44,8 +44,8 @@
  *      is 1 GiB.  The hot set (below) is then far larger than what the
  *      emulator's software TLB covers, so that the guest runs at a steady
  *      (slow) rate: with hot sets of a few thousand pages, the rate jumps
- *      between two levels 4 times apart as the emulator resizes its TLB,
- *      and the noise hides the cost of dirty logging.
+ *      between two levels 4 times apart (most likely as the emulator
+ *      resizes its TLB), and the noise hides the cost of dirty logging.
  *  -w 25: a hot set of 16384 pages per vCPU.  Its first sweep after a
  *      CLEAR costs 16384 write-protect faults (about 0.5 s) with classic
  *      logging, 32 buffer-full exits with HDBSS.
