@@ -30,9 +30,6 @@ build_guest bench >&2
 	"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES" >&2
 
 # The console's "# result KEY VALUE" lines, per test of the plan.
-tr -d '\r' <"$RES/$SHAPE.log" | sed -n 's/^# //p' | awk '
-	/^testbed: start / { name = $4; sub(/^[^\/]*\//, "", name); sub(/:$/, "", name) }
-	/^testbed: end / { name = "" }
-	name != "" && $1 == "#" && $2 == "result" { print name, $3, $4 }
-' >"$RES/$SHAPE.results"
+sim_lines "$RES/$SHAPE.log" | awk '$2 == "result" { print $1, $3, $4 }' \
+	>"$RES/$SHAPE.results"
 echo "$SHAPE"

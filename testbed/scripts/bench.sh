@@ -31,17 +31,11 @@ fi
 
 # The plan's runs are CONFIG-hdbss and CONFIG-wp; every line of the
 # simulator's output that we use, tagged with the configuration and mode.
-tr -d '\r' <"$RES/$SHAPE.log" | sed -n 's/^# //p' | awk '
-	/^testbed: start / {
-		name = $4; sub(/^[^\/]*\//, "", name); sub(/:$/, "", name)
-		config = name; sub(/-[a-z]*$/, "", config)
-		mode = name; sub(/^.*-/, "", mode)
-	}
-	/^testbed: end / { name = "" }
-	name != "" && $1 == "#" && ($2 == "result" || $2 == "sample" || $2 == "round") {
-		$1 = ""; print config, mode substr($0, 1)
-	}
-' >"$RES/lines"
+sim_lines "$RES/$SHAPE.log" | awk '{
+	config = $1; sub(/-[a-z]*$/, "", config)
+	mode = $1; sub(/^.*-/, "", mode)
+	$1 = config " " mode; print
+}' >"$RES/lines"
 [ -s "$RES/lines" ] || die "the guest reported no result (console: $RES/$SHAPE.log)"
 
 # Columns of summary.csv, after config and mode.

@@ -133,3 +133,16 @@ kernel_make() {
 	make -C "$_km_src" O="$_km_build" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
 		CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" "$@"
 }
+
+# sim_lines CONSOLE_LOG: migrate_sim's machine-readable lines ("# result",
+# "# sample", "# round") in a guest's console log, each prefixed with the
+# name of the plan entry that printed it: "NAME result KEY VALUE" and so on.
+sim_lines() {
+	tr -d '\r' <"$1" | sed -n 's/^# //p' | awk '
+		/^testbed: start / { name = $4; sub(/^[^\/]*\//, "", name); sub(/:$/, "", name) }
+		/^testbed: end / { name = "" }
+		name != "" && $1 == "#" && ($2 == "result" || $2 == "sample" || $2 == "round") {
+			$1 = name; print
+		}
+	'
+}
