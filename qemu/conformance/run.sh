@@ -43,6 +43,9 @@ failstore|virt,virtualization=on|max,x-hdbss-fail-store=2|
 hdbss_off|virt,virtualization=on|max,hdbss=off|
 el3_trap|virt,secure=on,virtualization=on|max|-semihosting
 endian|virt,virtualization=on|max|
+hostile|virt,virtualization=on|max,x-s2-sticky-tlb=on,x-vtcr-latch=on,x-hdbss-delay=on|
+failsea|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea|
+failseadirty|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea-dirty|
 '
 
 # Case names, in KTAP order, from the program's case table.

@@ -654,6 +654,137 @@ static int t_s1_walk_update_full_fault(void)
 	return RES_PASS;
 }
 
+/*
+ * A real External abort on the entry store (BADDR at an unassigned
+ * physical address; not the x-hdbss-fail-store injection): with the
+ * "record FSC and carry on" choice (R_STJMN), the access completes, the
+ * descriptor is dirty, FSC = 0b010000 and INDEX still points at the
+ * failed entry.
+ */
+static int t_real_store_error_sets_fsc(void)
+{
+	u64 a = TEST_PAGE(41) + 0x28, r;
+
+	PREP(VT_ALL, 0);
+	s2_set_page(41, S2_CLEAN);
+	wr_hdbssbr(UNASSIGNED_PA);
+	wr_hdbssprod(7);
+	isb();
+	r = guest_write(a, 0x4141);
+	if (r == ABORTED)
+		dump_abort(&aborts[0]);
+	printf("# descriptor after the failed entry store %#lx\n", s2_get_page(41));
+	CHECK_GUEST_OK(r);
+	CHECK(n_aborts == 0, "unexpected stage-2 abort");
+	CHECK(s2_get_page(41) & S2AP_W, "descriptor not made dirty");
+	CHECK(mem64(a) == 0x4141, "store lost");
+	CHECK_PROD(7, HDBSSPROD_FSC_EXTABT);
+	/* FSC != 0: the next write to a clean page takes the HDBSSF fault */
+	s2_set_page(42, S2_CLEAN);
+	CHECK(guest_write(TEST_PAGE(42), 1) == ABORTED && n_aborts == 1, "no HDBSSF fault with FSC != 0");
+	CHECK_PERM_FAULT(&aborts[0], TEST_PAGE(42), 3, 1);
+	wr_hdbssbr(HDBSS_BUF);
+	wr_hdbssprod(0);
+	isb();
+	return RES_PASS;
+}
+
+/*
+ * R_STJMN is not restricted to data accesses: an instruction fetch whose
+ * stage-1 walk sets AF (TCR_EL1.HA) in a table page that is writable-clean
+ * at stage 2, with a full buffer, takes an Instruction Abort (EC 0x20) with
+ * S1PTW = 1 and ISS2.HDBSSF = 1; after drain and retry the fetch completes
+ * and the table page is logged.
+ */
+static int t_s1_fetch_walk_full_hdbssf(void)
+{
+	volatile struct guest_abort *a = &aborts[0];
+	u64 r;
+
+	PREP(VT_ALL, 0);
+	wr_hdbssprod(512);
+	isb();
+	s1_tables(1);
+	s1_test_code();
+	s2_set_page(101, S2_CLEAN);
+	drained = 0;
+	abort_policy = ABT_HOOK;
+	abort_hook = drain_hook;
+	el1_mmu_on(S1_L1, TCR_EL1_HA);
+	r = run_el1((u64 (*)(u64))S1_TEST_VA, 0);
+	el1_mmu_off();
+	CHECK(n_aborts >= 1, "no abort: the fetch's stage-1 AF update was made with a full buffer "
+	      "(stage-1 descriptor %#lx, table page %#lx)", s1_test_desc(), s2_get_page(101));
+	dump_abort(a);
+	CHECK(ESR_EC(a->esr) == EC_IABT_LOW, "EC %#lx, expected 0x20 (Instruction Abort)", ESR_EC(a->esr));
+	CHECK(a->esr & ESR_S1PTW, "S1PTW = 0, expected 1 (fault on the stage-1 walk)");
+	CHECK(a->esr & ESR_HDBSSF, "ISS2.HDBSSF = 0, expected 1");
+	CHECK(ESR_DFSC(a->esr) == DFSC_PERM(3), "IFSC %#lx, expected permission level 3", ESR_DFSC(a->esr));
+	CHECK(hpfar_ipa(a->hpfar) == S1_L2T, "HPFAR IPA %#lx, expected the table page %#lx",
+	      hpfar_ipa(a->hpfar), S1_L2T);
+	CHECK(a->far == S1_TEST_VA, "FAR_EL2 %#lx, expected %#lx", a->far, S1_TEST_VA);
+	CHECK(a->prod_at_fault == 512, "HDBSSPROD at the fault %#lx, expected 512", a->prod_at_fault);
+	CHECK(n_aborts == 1, "%d aborts, expected one", n_aborts);
+	CHECK(r == S1_CODE_RET, "the fetched code did not run after the retry (returned %#lx)", r);
+	CHECK(drained == 512, "drained %d", drained);
+	CHECK(s1_test_desc() & BIT(10), "stage-1 AF not set after the retry");
+	CHECK_PROD(1, 0);
+	CHECK_ENTRY(0, entry4k(S1_L2T));
+	CHECK_NO_ENTRY(1);
+	return RES_PASS;
+}
+
+/*
+ * The entry is stored only once the descriptor update has succeeded, so a
+ * lost compare-and-swap leaves no Valid entry at INDEX. With one PE the
+ * only deterministic way to change the descriptor between the walk's read
+ * and its CAS is the entry store itself: the buffer is placed over the
+ * level-3 table, with the slot at INDEX being the page's own descriptor.
+ * This overlap is forbidden to software (R_STDKM/R_MWNLK: the result is
+ * UNPREDICTABLE), so this is a check of the emulator's order of operations,
+ * not an architectural rule: an implementation that stores the entry first
+ * overwrites the descriptor, loses its own CAS, re-walks the entry as a
+ * descriptor (no access: Permission fault) and leaves INDEX at a slot
+ * holding a Valid entry. Storing after the update, the descriptor is made
+ * dirty, then overwritten by the entry, INDEX advances, the store completes.
+ */
+static int t_lost_cas_no_valid_entry_at_index(void)
+{
+	volatile u64 *buf = (volatile u64 *)s2_l3, *next = (volatile u64 *)((u64)s2_l3 + 0x1000);
+	u64 a = TEST_PAGE(511) + 0x18, exp = entry4k(TEST_PAGE(511)), r, p, idx, at, s511;
+	int i;
+
+	PREP(VT_ALL, 0);
+	s2_set_page(511, S2_CLEAN);
+	for (i = 0; i < 512; i++)	/* the page after the level-3 table: slots 512..1023 */
+		next[i] = SENTINEL;
+	dsb(ish);
+	wr_hdbssbr((u64)s2_l3 | 1);	/* 8KB buffer (8KB aligned) starting at the level-3 table */
+	wr_hdbssprod(511);		/* slot 511 = the descriptor of TEST_PAGE(511) */
+	isb();
+	r = guest_write(a, 0x511);
+	p = prod();
+	idx = HDBSSPROD_INDEX(p);
+	at = idx < 1024 ? buf[idx] : 0;
+	s511 = buf[511];
+	wr_hdbssbr(HDBSS_BUF);
+	wr_hdbssprod(0);
+	isb();
+	s2_reset_test_pages();		/* restore the overwritten descriptor */
+	printf("# guest %s, HDBSSPROD_EL2 %#lx, slot at INDEX %#lx, slot 511 %#lx\n",
+	       r == ABORTED ? "aborted" : "completed", p, at, s511);
+	if (r == ABORTED)
+		dump_abort(&aborts[0]);
+	CHECK(at != exp, "slot at INDEX %lu holds the Valid entry %#lx: stored before the update, which "
+	      "then lost its compare-and-swap", idx, at);
+	CHECK(p == 512, "HDBSSPROD_EL2 %#lx, expected INDEX 512, FSC 0", p);
+	CHECK(at == SENTINEL, "slot 512 = %#lx, expected untouched", at);
+	CHECK(s511 == exp, "slot 511 = %#lx, expected the entry %#lx", s511, exp);
+	CHECK_GUEST_OK(r);
+	CHECK(mem64(a) == 0x511, "store lost");
+	return RES_PASS;
+}
+
 /* FEAT_HAFT at stage 1 (TCR2_EL1.HAFT) needs FEAT_TCR2. */
 static int t_haft_s1_table_af(void)
 {
@@ -728,6 +859,9 @@ static const struct tcase cases[] = {
 	{ "haft_without_ha_ineffective", t_haft_needs_ha },
 	{ "s1_walk_update_logged", t_s1_walk_update_logged },
 	{ "s1_walk_update_full_fault", t_s1_walk_update_full_fault },
+	{ "s1_fetch_walk_full_hdbssf", t_s1_fetch_walk_full_hdbssf },
+	{ "real_store_error_sets_fsc", t_real_store_error_sets_fsc },
+	{ "lost_cas_no_valid_entry_at_index", t_lost_cas_no_valid_entry_at_index },
 	{ "haft_s1_table_af_set", t_haft_s1_table_af },
 	{ "s2pie_dirty_bit", t_s2pie },
 };

@@ -228,4 +228,37 @@ static __attribute__((unused)) void g64_off(u64 vt)
 	vtcr_set(vt);
 }
 
+/*
+ * Guest code for instruction fetches through S1_TEST_VA (s1_tables()):
+ * two instructions at IPA TEST_BLOCK + 0x100, "mov x0, #S1_CODE_RET; ret".
+ * Called with run_el1((u64 (*)(u64))S1_TEST_VA, 0): the fetch walks the
+ * stage-1 entry with AF = 0, so with TCR_EL1.HA its walk makes a stage-1
+ * hardware update in the table page S1_L2T.
+ */
+#define S1_CODE_RET	0x1234UL
+static __attribute__((unused)) void s1_test_code(void)
+{
+	volatile u32 *c = (volatile u32 *)(TEST_BLOCK + 0x100);
+
+	c[0] = 0xd2800000 | (S1_CODE_RET << 5);	/* movz x0, #S1_CODE_RET */
+	c[1] = 0xd65f03c0;			/* ret */
+	asm volatile("dc cvau, %0\n\tdsb ish\n\tic ialluis\n\tdsb ish\n\tisb"
+		     :: "r"(c) : "memory");
+}
+
+/*
+ * A physical address with nothing behind it in the virt machine's map
+ * (between the virtio-mmio transports at 0x0a000000 and the platform bus
+ * at 0x0c000000): a store there is a decode error, an External abort.
+ */
+#define UNASSIGNED_PA	0x0b000000UL
+
+/* ESR_EL2 DFSC/IFSC: synchronous External abort on a translation table walk, level l */
+#define FSC_SEA_WALK(l)	(0x14 | ((l) & 3))
+
+static inline u64 id_aa64isar0(void)
+{
+	return read_sysreg(id_aa64isar0_el1);
+}
+
 #endif

@@ -1,12 +1,18 @@
 #!/bin/sh
 # Optional check of the suite's power to discriminate: build mutants of the
-# patched QEMU's target/arm/ptw.c (one deliberate bug each), link them from
-# the existing object files of a QEMU build directory (read-only), and run
-# the suite against each. Nothing in the QEMU source or build tree is
-# written: objects, binaries and results go to $WORK.
+# patched QEMU (one deliberate bug each, in one source file: target/arm/ptw.c,
+# target/arm/hostile.c, target/arm/helper.c, target/arm/tcg/tlb_helper.c,
+# target/arm/tcg/tlb-insns.c or target/arm/tcg/translate-a64.c), compile the
+# mutated copy, link it with the other object files of a QEMU build
+# directory (read-only), and run the suite against each. Nothing in the
+# QEMU source or build tree is written: sources, objects, binaries and
+# results go to $WORK (an absolute path).
 #
 #   SRC=out/qemu/src BUILD=out/qemu/build WORK=out/mutants \
 #       tools/mutants.sh [mutant...]
+#
+# Per mutant: $WORK/verdicts-<m> (run.sh's verdicts), $WORK/log-<m>, and one
+# summary line "mutant <m>: <n> FAIL: <cases>" on stdout.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -15,48 +21,108 @@ BUILD=${BUILD:-$top/out/qemu/build}
 WORK=${WORK:-$top/out/mutants}
 mkdir -p "$WORK"
 
-mutate() {	# name -> writes $WORK/ptw_$name.c, returns 1 if the pattern is missing
-	python3 - "$SRC/target/arm/ptw.c" "$WORK/ptw_$1.c" "$1" <<'PY'
+# mutant -> file (relative to $SRC) and a list of (pattern, replacement),
+# each pattern replaced once. "file" prints the file; "make" writes
+# $WORK/<m>.c and fails if a pattern is missing.
+mutant() {	# file|make name
+	python3 - "$SRC" "$WORK" "$1" "$2" <<'PY'
 import sys
-src, dst, name = sys.argv[1:]
-s = open(src).read()
+src, work, what, name = sys.argv[1:]
+PTW, HOST, HELP = 'target/arm/ptw.c', 'target/arm/hostile.c', 'target/arm/helper.c'
+TLBH, TLBI, TRA = 'target/arm/tcg/tlb_helper.c', 'target/arm/tcg/tlb-insns.c', 'target/arm/tcg/translate-a64.c'
 M = {
- 'ttwl':   ('entry |= (uint64_t)(level & 7) << 1;', 'entry |= (uint64_t)((level + 1) & 7) << 1;'),
- 'nohdbssf': ('fi->hdbssf = hdbss_full;', 'fi->hdbssf = false;'),
- 'fulloff1': ('< (512u << sz);', '<= (512u << sz);'),
- 'logaf':  ('extract64(new_descriptor & ~descriptor, 7, 1)) {', 'new_descriptor != descriptor) {'),
- 'pa':     ('hdbss_logged = hdbss_write_entry(env, mmu_idx, address,', 'hdbss_logged = hdbss_write_entry(env, mmu_idx, descaddr,'),
- 'nofsc':  (' || FIELD_EX64(prod, HDBSSPROD, FSC) != 0', ''),
- 'endian': ('if (env->cp15.sctlr_el[2] & SCTLR_EE) {', 'if (0) {'),
- 'nohaft': ('if (param.haft && !(descriptor & (1 << 10)) &&', 'if (0 && param.haft && !(descriptor & (1 << 10)) &&'),
- 'noenable': ('if (param.hdbss && regime_is_stage2(mmu_idx) &&', 'if (regime_is_stage2(mmu_idx) &&'),
+ # target/arm/ptw.c: logging
+ 'ttwl':   (PTW, [('entry |= (uint64_t)(level & 7) << 1;', 'entry |= (uint64_t)((level + 1) & 7) << 1;')]),
+ 'nohdbssf': (PTW, [('fi->hdbssf = hdbss_full;', 'fi->hdbssf = hdbss_full && false;')]),
+ 'fulloff1': (PTW, [('< (512u << sz);', '<= (512u << sz);')]),
+ 'logaf':  (PTW, [('extract64(new_descriptor & ~descriptor, 7, 1);', 'new_descriptor != descriptor;')]),
+ 'pa':     (PTW, [('hdbss_addr,\n                                              address, level', 'hdbss_addr,\n                                              descaddr, level')]),
+ 'nofsc':  (PTW, [(' || FIELD_EX64(prod, HDBSSPROD, FSC) != 0', '')]),
+ 'endian': (PTW, [('bool be = env->cp15.sctlr_el[2] & SCTLR_EE;', 'bool be = false;')]),
+ 'nohaft': (PTW, [('if (param.haft && !(descriptor & (1 << 10)) &&', 'if (0 && param.haft && !(descriptor & (1 << 10)) &&')]),
+ 'noenable': (PTW, [('hdbss_log = param.hdbss && regime_is_stage2(mmu_idx) &&', 'hdbss_log = regime_is_stage2(mmu_idx) &&')]),
+ # target/arm/hostile.c: the test-only hostile options (patch 0013)
+ # m1: a TLBI completes when issued (on every PE if broadcast), not at the DSB
+ 'tlbinow': (HOST, [
+    ('void arm_hostile_tlbi(CPUARMState *env,',
+     'static void tlbi_complete(ARMHostile *h, const HostileTlbi *op);\n\nvoid arm_hostile_tlbi(CPUARMState *env,'),
+    ('    g_array_append_val(h->tlbi, op);\n',
+     '    {\n        CPUState *cs;\n\n        CPU_FOREACH(cs) {\n'
+     '            ARMHostile *o = ARM_CPU(cs)->hostile;\n\n'
+     '            if (o && (op.broadcast || o == h)) {\n                tlbi_complete(o, &op);\n'
+     '            }\n        }\n    }\n')]),
+ # m2: the TTL / range TTL level hint is ignored (any level removed)
+ 'nottl':  (HOST, [('if (op->level >= 0 && op->level != e->level) {', 'if (0 && op->level >= 0 && op->level != e->level) {')]),
+ # m3: an IPA invalidation removes the combined copies too
+ 'ipacomb': (HOST, [('        e->s2_live = false;\n        break;', '        e->s2_live = false;\n        e->comb_live = false;\n        break;')]),
+ # m4: VMALLS12E1* does not drop the latched VTCR_EL2
+ 'vmallsvtcr': (HOST, [('        g_hash_table_remove(h->vtcr, GUINT_TO_POINTER(op->vmid));\n', '')]),
+ # m5: VMALLS12E1* removes the entries of every VMID (as ALLE1* does)
+ 'vmallsall': (HOST, [('return e->key.vmid == op->vmid;', 'return true;')]),
+ # m6: entry stores not delayed (visible at once, a failure recorded at the access)
+ 'storenow': (HOST, [('    if (!cpu->prop_hdbss_delay) {\n        return false;\n    }\n    g_array_append_val',
+                      '    if (1) {\n        return false;\n    }\n    g_array_append_val')]),
+ # m7: MRS sees logging's HDBSSPROD_EL2 changes at once (no ISB needed)
+ 'prodnow': (HOST, [('if (cpu->prop_hdbss_delay && h->prod_stale) {', 'if (0 && cpu->prop_hdbss_delay && h->prod_stale) {')]),
+ # target/arm/tcg/tlb_helper.c (patch 0011)
+ # m8: ISS2.HDBSSF not set on Instruction Aborts
+ 'insnhdbssf': (TLBH, [('            if (fi->hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;',
+                        '            if (0 && fi->hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;')]),
+ # target/arm/tcg/tlb-insns.c (patch 0013)
+ # m9: TLBI IPAS2E1IS (and its OS / IPAS2LE1 forms sharing the function) not reported to hostile.c
+ 'ipas2unrep': (TLBI, [('        hostile_tlbi_ipa(env, value, true);\n', '')]),
+ # target/arm/helper.c (patch 0013)
+ # m10: the HDBSSPROD_EL2 readfn returns the internal value
+ 'prodreadfn': (HELP, [('return arm_hostile_prod_read(env);', 'return env->cp15.hdbssprod_el2;')]),
+ # target/arm/tcg/translate-a64.c (patch 0013)
+ # m11: the DSB helper is called for DSB nXS only, not for DSB
+ 'dsbhelper': (TRA, [('if (s->hostile && !extract32(s->insn, 5, 1)) {', 'if (0 && s->hostile && !extract32(s->insn, 5, 1)) {')]),
 }
-a, b = M[name]
-if a not in s:
-    sys.exit(1)
-open(dst, 'w').write(s.replace(a, b, 1))
+f, subs = M[name]
+if what == 'file':
+    print(f)
+    sys.exit(0)
+s = open(src + '/' + f).read()
+for a, b in subs:
+    if a not in s:
+        sys.exit(1)
+    s = s.replace(a, b, 1)
+open(work + '/' + name + '.c', 'w').write(s)
 PY
 }
 
-cc_cmd=$(python3 - "$BUILD" <<'PY'
+# file (relative to $SRC) -> its compile command and object (relative to $BUILD)
+compile_entry() {	# what(command|output) file
+	python3 - "$BUILD" "$1" "$2" <<'PY'
 import json, sys
-for e in json.load(open(sys.argv[1] + '/compile_commands.json')):
-    if e['file'].endswith('target/arm/ptw.c'):
-        print(e['command'].replace('ccache ', '', 1))
+build, what, f = sys.argv[1:]
+for e in json.load(open(build + '/compile_commands.json')):
+    if e['file'].endswith('/' + f):
+        print(e['command'].replace('ccache ', '', 1) if what == 'command' else e['output'])
+        break
 PY
-)
+}
+
 link_inputs=$(awk '/^build qemu-system-aarch64:/{sub(/^build qemu-system-aarch64: c_LINKER_RSP /,""); sub(/ \|.*/,""); print; exit}' "$BUILD/build.ninja")
 link_args=$(awk '/^build qemu-system-aarch64:/{f=1} f&&/^ LINK_ARGS = /{sub(/^ LINK_ARGS = /,""); print; exit}' "$BUILD/build.ninja")
 
-for m in ${*:-ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft}; do
-	if ! mutate "$m"; then echo "mutant $m: pattern not found in ptw.c" >&2; continue; fi
-	obj="$WORK/ptw_$m.o"
-	cmd=$(echo "$cc_cmd" | sed "s# -MD -MQ [^ ]* -MF [^ ]* # #; s# -o [^ ]* -c [^ ]*\$# -o $obj -c $WORK/ptw_$m.c#")
+all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
+tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
+insnhdbssf ipas2unrep prodreadfn dsbhelper'
+
+for m in ${*:-$all}; do
+	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
+	if ! mutant make "$m"; then echo "mutant $m: pattern not found in $file" >&2; continue; fi
+	cc_cmd=$(compile_entry command "$file")
+	orig_obj=$(compile_entry output "$file")
+	obj="$WORK/$m.o"
+	# the copy is compiled outside the source tree: its own directory for "..." includes
+	cmd=$(echo "$cc_cmd" | sed "s# -MD -MQ [^ ]* -MF [^ ]* # -iquote $SRC/$(dirname "$file") #; s# -o [^ ]* -c [^ ]*\$# -o $obj -c $WORK/$m.c#")
 	(cd "$BUILD" && nice -n 19 sh -c "$cmd") || { echo "mutant $m: compile failed" >&2; continue; }
-	ins=$(echo "$link_inputs" | sed "s#libqemu-aarch64-softmmu.a.p/target_arm_ptw.c.o#$obj#")
+	ins=$(echo "$link_inputs" | sed "s#$orig_obj#$obj#")
 	(cd "$BUILD" && nice -n 19 sh -c "gcc -m64 -o $WORK/qemu-$m $ins $link_args") ||
 		{ echo "mutant $m: link failed" >&2; continue; }
 	QEMU="$WORK/qemu-$m" "$here/run.sh" "$WORK/out-$m" > "$WORK/verdicts-$m" 2>"$WORK/log-$m"
-	echo "mutant $m: $(grep -c '^FAIL' "$WORK/verdicts-$m") FAIL: $(grep '^FAIL' "$WORK/verdicts-$m" | sed 's#.*conformance/##' | tr '\n' ' ')"
+	echo "mutant $m ($file): $(grep -c '^FAIL' "$WORK/verdicts-$m") FAIL: $(grep '^FAIL' "$WORK/verdicts-$m" | sed 's#.*conformance/##' | tr '\n' ' ')"
 	rm -f "$WORK/qemu-$m" "$obj"
 done
