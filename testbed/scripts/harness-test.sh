@@ -4,6 +4,14 @@
 # (the plan entries it was to run) and want (the verdicts verdict.awk must
 # give, shape "t").  One verdict a case goes to RESULTS_DIR/harness.verdicts.
 #
+# A case with an "xfail" file also tests summary.sh on those verdicts: they
+# go to a results directory of their own (t.verdicts, t.splats, t.log), and
+# summary.sh runs with a test bed made for the case: the case's xfail list,
+# shapes "t" (the one that ran) and "u" (plans=p, never run), and a plan
+# file for each plan of "expected" holding its entries.  Its output, the
+# results directory shown as RES, then "exit STATUS", must equal
+# want-summary.
+#
 #   harness-test.sh [RESULTS_DIR]
 . "$(dirname "$0")/lib.sh"
 
@@ -14,20 +22,55 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : >"$RES/harness.verdicts"
 n=0 bad=0
+
+# summary_of CASE NAME: summary.sh's output on the case's verdicts, with
+# the test bed made for the case, in $tmp/NAME.summary.
+summary_of() {
+	_r=$tmp/$2.res _tb=$tmp/$2.testbed
+	mkdir -p "$_r" "$_tb/plans"
+	cp "$tmp/$2.verdicts" "$_r/t.verdicts"
+	cp "$tmp/$2.splats" "$_r/t.splats" 2>/dev/null || : >"$_r/t.splats"
+	cp "$1/console.log" "$_r/t.log"
+	cp "$1/xfail" "$_tb/xfail"
+	printf 't\tmax\t-\nu\tmax\t-\tplans=p\n' >"$_tb/shapes"
+	awk -F / -v d="$_tb/plans" 'NF == 2 { print $2 "\t60\t" $2 >>(d "/" $1 ".plan") }' \
+		"$1/expected"
+	_rc=0
+	"$TOP/testbed/scripts/summary.sh" "$_r" "$_tb" >"$tmp/$2.out" 2>&1 || _rc=$?
+	{
+		sed "s|$_r|RES|g" "$tmp/$2.out"
+		echo "exit $_rc"
+	} >"$tmp/$2.summary"
+}
+
 for c in "$CASES"/*/; do
 	c=${c%/}
 	name=$(basename "$c")
 	n=$((n + 1))
 	awk -v shape=t -v expected="$c/expected" -v splats="$tmp/$name.splats" \
-		-f "$TOP/testbed/scripts/verdict.awk" "$c/console.log" | LC_ALL=C sort >"$tmp/$name.got"
+		-f "$TOP/testbed/scripts/verdict.awk" "$c/console.log" >"$tmp/$name.verdicts" ||
+		note "verdict.awk failed on $c/console.log"
+	LC_ALL=C sort "$tmp/$name.verdicts" >"$tmp/$name.got"
 	LC_ALL=C sort "$c/want" >"$tmp/$name.want"
 	# Cases with a splat also check the quoted lines.
 	splat_ok=1
 	if [ -f "$c/want-splat" ]; then
 		grep -qF "$(cat "$c/want-splat")" "$tmp/$name.splats" 2>/dev/null || splat_ok=0
 	fi
+	# Cases with an expected-to-fail list also check summary.sh.
+	summary_ok=1
+	if [ -f "$c/xfail" ]; then
+		summary_of "$c" "$name"
+		cmp -s "$tmp/$name.summary" "$c/want-summary" || summary_ok=0
+	fi
 	if cmp -s "$tmp/$name.got" "$tmp/$name.want" && [ $splat_ok = 1 ]; then
-		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+		if [ $summary_ok = 1 ]; then
+			printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+		else
+			bad=$((bad + 1))
+			printf 'FAIL\tharness/%s\t-\tsummary.sh reported %s wrongly\n' "$name" "$c" >>"$RES/harness.verdicts"
+			diff -u "$c/want-summary" "$tmp/$name.summary" | sed 's/^/        | /' >&2 || true
+		fi
 	else
 		bad=$((bad + 1))
 		printf 'FAIL\tharness/%s\t-\tverdict.awk judged %s wrongly\n' "$name" "$c/console.log" >>"$RES/harness.verdicts"

@@ -42,7 +42,9 @@ done
 
 # pauth-impdef: QEMU's own pointer authentication algorithm, much faster to
 # emulate than the architected one, and invisible to the kernel.
-set -- "$QEMU" -M virt,virtualization=on,gic-version=3 \
+# thread=multi: multi-threaded TCG, one host thread per vCPU, on every
+# shape (said here rather than left to QEMU's default).
+set -- "$QEMU" -M virt,virtualization=on,gic-version=3 -accel tcg,thread=multi \
 	-cpu "$cpu,pauth-impdef=on" -smp "$GUEST_CPUS" -m "$GUEST_MEM" \
 	-nodefaults -display none -monitor none -serial stdio -no-reboot \
 	-kernel "$IMAGE" -initrd "$CPIO" \

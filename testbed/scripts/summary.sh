@@ -3,26 +3,43 @@
 # tests, and close with one line "N passed, N failed[, N skipped]".
 # Exits non-zero when anything failed, or nothing passed.
 #
-#   summary.sh RESULTS_DIR
+#   summary.sh RESULTS_DIR [TESTBED_DIR]
+#
+# The expected-to-fail list, TESTBED_DIR/xfail (default testbed/xfail; the
+# harness tests give a directory of their own, with its shapes and plans/),
+# turns a listed FAIL into XFAIL, counted among the skipped, and a listed
+# PASS into XPASS, a failure; a broken entry is a failure (xfail.awk).
 . "$(dirname "$0")/lib.sh"
 
-RES=${1:?usage: summary.sh RESULTS_DIR}
+RES=${1:?usage: summary.sh RESULTS_DIR [TESTBED_DIR]}
+TB=${2:-$TOP/testbed}
 all=$RES/all.verdicts
-cat "$RES"/*.verdicts 2>/dev/null | grep -v '^$' >"$all" || true
-[ -s "$all" ] || die "no verdicts in $RES"
+# Every verdicts file but the one written here (a summary may run again on
+# the same directory, as BENCH_FROM does).
+for v in "$RES"/*.verdicts; do
+	[ "$v" = "$all" ] || [ ! -f "$v" ] || cat "$v"
+done | grep -v '^$' >"$all.tmp" || true
+[ -s "$all.tmp" ] || { rm -f "$all.tmp"; die "no verdicts in $RES"; }
+awk -F '\t' -v xfail="$TB/xfail" -v shapes="$TB/shapes" -v plans="$TB/plans" \
+	-f "$TOP/testbed/scripts/xfail.awk" "$all.tmp" >"$all" ||
+	die "applying $TB/xfail to the verdicts of $RES failed"
+rm -f "$all.tmp"
 
 echo
 echo "Results ($RES):"
-awk -F '\t' '{ printf "  %-4s  %-58s %8s  %s\n", $1, $2, ($3 == "-" ? "-" : $3 "s"), $4 }' "$all"
+# XFAIL and XPASS take one space of the gap, to keep the names aligned.
+awk -F '\t' '{ printf "  %-4s%s%-58s %8s  %s\n", $1, (length($1) > 4 ? " " : "  "), $2,
+	($3 == "-" ? "-" : $3 "s"), $4 }' "$all"
 
-failed=$(awk -F '\t' '$1 == "FAIL"' "$all" | wc -l)
+failed=$(awk -F '\t' '$1 == "FAIL" || $1 == "XPASS"' "$all" | wc -l)
 passed=$(awk -F '\t' '$1 == "PASS"' "$all" | wc -l)
-skipped=$(awk -F '\t' '$1 == "SKIP"' "$all" | wc -l)
+skipped=$(awk -F '\t' '$1 == "SKIP" || $1 == "XFAIL"' "$all" | wc -l)
+xfailed=$(awk -F '\t' '$1 == "XFAIL"' "$all" | wc -l)
 
 if [ "$failed" -gt 0 ]; then
 	echo
 	echo "Failed:"
-	awk -F '\t' '$1 == "FAIL" { print "  " $2 ": " $4 }' "$all"
+	awk -F '\t' '$1 == "FAIL" || $1 == "XPASS" { print "  " $2 ": " $4 }' "$all"
 	for s in "$RES"/*.splats; do
 		[ -s "$s" ] || continue
 		echo
@@ -33,7 +50,12 @@ if [ "$failed" -gt 0 ]; then
 		grep -q . "$l" 2>/dev/null && echo "  console log: $l"
 	done
 fi
-if [ "$skipped" -gt 0 ]; then
+if [ "$xfailed" -gt 0 ]; then
+	echo
+	echo "Expected to fail (testbed/xfail):"
+	awk -F '\t' '$1 == "XFAIL" { print "  " $2 ": " $5 }' "$all"
+fi
+if [ "$skipped" -gt "$xfailed" ]; then
 	echo
 	echo "Skipped: $(awk -F '\t' '$1 == "SKIP" { printf "%s%s", sep, $2; sep = ", " }' "$all")"
 fi

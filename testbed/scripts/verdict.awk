@@ -12,8 +12,9 @@
 #
 # A splat is a kernel message (a line with a printk timestamp) that reports
 # a bug: WARNING, BUG (KASAN, sleeping in atomic context, ...), Oops, panic,
-# lockdep reports, RCU stalls, hung tasks.  It fails the test that was
-# running when it was printed.
+# lockdep reports, RCU stalls, hung tasks, a freed page written to (page
+# poisoning, page_poison=1: "pagealloc: memory corruption").  It fails the
+# test that was running when it was printed.
 
 function kernel_line(s) {
 	return s ~ /\[ *[0-9]+\.[0-9]+\]/
@@ -22,7 +23,7 @@ function kernel_line(s) {
 function is_splat(s) {
 	if (!kernel_line(s))
 		return 0
-	return s ~ /\] (------------\[ cut here \]------------|WARNING:|BUG:|KASAN:|UBSAN:|Oops|Internal error:|Unable to handle kernel|Kernel panic|kernel BUG at|general protection fault|INFO: task .* blocked for more than|rcu: INFO: .* detected stalls?|rcu_.* self-detected stall|watchdog: BUG: soft lockup|inconsistent lock state|possible circular locking dependency|possible recursive locking|suspicious RCU usage|lock held when returning to user space|list_(add|del) corruption|refcount_t: |Bad page (state|map))/
+	return s ~ /\] (------------\[ cut here \]------------|WARNING:|BUG:|KASAN:|UBSAN:|Oops|Internal error:|Unable to handle kernel|Kernel panic|kernel BUG at|general protection fault|INFO: task .* blocked for more than|rcu: INFO: .* detected stalls?|rcu_.* self-detected stall|watchdog: BUG: soft lockup|inconsistent lock state|possible circular locking dependency|possible recursive locking|suspicious RCU usage|lock held when returning to user space|list_(add|del) corruption|refcount_t: |Bad page (state|map)|pagealloc: (memory corruption|single bit error))/
 }
 
 function splat_owner() {
