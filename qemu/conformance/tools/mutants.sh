@@ -112,6 +112,7 @@ insnhdbssf ipas2unrep prodreadfn dsbhelper'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
+	touch "$WORK/.stamp"
 	if ! mutant make "$m"; then echo "mutant $m: pattern not found in $file" >&2; continue; fi
 	cc_cmd=$(compile_entry command "$file")
 	orig_obj=$(compile_entry output "$file")
@@ -124,5 +125,9 @@ for m in ${*:-$all}; do
 		{ echo "mutant $m: link failed" >&2; continue; }
 	QEMU="$WORK/qemu-$m" "$here/run.sh" "$WORK/out-$m" > "$WORK/verdicts-$m" 2>"$WORK/log-$m"
 	echo "mutant $m ($file): $(grep -c '^FAIL' "$WORK/verdicts-$m") FAIL: $(grep '^FAIL' "$WORK/verdicts-$m" | sed 's#.*conformance/##' | tr '\n' ' ')"
+	# someone else rebuilding the tree meanwhile makes the result meaningless
+	changed=$(find "$SRC/$file" "$BUILD" \( -name '*.o' -o -name '*.c' -o -name qemu-system-aarch64 \) \
+		-newer "$WORK/.stamp" -print 2>/dev/null | head -3)
+	[ -z "$changed" ] || echo "mutant $m: NOT VALID, changed during the run:" $changed
 	rm -f "$WORK/qemu-$m" "$obj"
 done
