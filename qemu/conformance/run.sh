@@ -46,6 +46,7 @@ endian|virt,virtualization=on|max|
 hostile|virt,virtualization=on|max,x-s2-sticky-tlb=on,x-vtcr-latch=on,x-hdbss-delay=on|
 failsea|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea|
 failseadirty|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea-dirty|
+noel2|virt,secure=on,virtualization=off|max|-semihosting
 '
 
 # Case names, in KTAP order, from the program's case table.

@@ -175,6 +175,7 @@ void s2_reset_test_pages(void);	/* all test pages + block writable-dirty */
 void el1_mmu_on(u64 l1_ipa, u64 tcr_extra);
 void el1_mmu_off(void);
 #define TCR_EL1_HA	BIT(39)
+#define TCR_EL1_HD	BIT(40)
 #define TCR2_EL1	S3_0_C2_C0_3
 #define TCR2_HAFT	BIT(11)
 #define HCRX_EL2	S3_4_C1_C2_2

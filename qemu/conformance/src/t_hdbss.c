@@ -785,6 +785,157 @@ static int t_lost_cas_no_valid_entry_at_index(void)
 	return RES_PASS;
 }
 
+/*
+ * AT instructions never make a descriptor dirty: the walk of AT S1E*W /
+ * S12E*W may update the Access flag, but a writable-clean descriptor (DBM
+ * set) is reported as writable (PAR_EL1.F = 0) and left clean, so nothing
+ * is logged and a full buffer makes no difference (patch 0014).
+ */
+#define PAR_F		BIT(0)
+#define PAR_PA(p)	((p) & GENMASK(47, 12))
+#define PAR_FST(p)	(((p) >> 1) & 0x3f)
+#define PAR_S		BIT(9)
+#define S1_AP2		BIT(7)		/* stage 1 AP[2]: read-only (writable-clean with DBM) */
+#define S1_DBM		BIT(51)
+
+static inline u64 at_s12e1w(u64 va)
+{
+	asm volatile("at s12e1w, %0" :: "r"(va) : "memory");
+	isb();
+	return read_sysreg(par_el1);
+}
+
+static inline u64 at_s1e1w(u64 va)
+{
+	asm volatile("at s1e1w, %0" :: "r"(va) : "memory");
+	isb();
+	return read_sysreg(par_el1);
+}
+
+/* run_el1() body: AT S1E1W at EL1, returns PAR_EL1 */
+static u64 el1_at_s1e1w(u64 va)
+{
+	return at_s1e1w(va);
+}
+
+static void dump_par(const char *what, u64 par)
+{
+	if (par & PAR_F)
+		printf("# %s: PAR_EL1 %#lx: F = 1, FST %#lx, S %lu\n", what, par, PAR_FST(par),
+		       (par & PAR_S) >> 9);
+	else
+		printf("# %s: PAR_EL1 %#lx: F = 0, PA %#lx, ATTR %#lx\n", what, par, PAR_PA(par), par >> 56);
+}
+
+#define CHECK_PAR_OK(par, pa) do { \
+	CHECK(!((par) & PAR_F), "PAR_EL1.F = 1 (FST %#lx, S %lu): the writable-clean descriptor " \
+	      "was not reported as writable", PAR_FST(par), ((par) & PAR_S) >> 9); \
+	CHECK(PAR_PA(par) == (u64)(pa), "PAR_EL1.PA %#lx, expected %#lx", PAR_PA(par), (u64)(pa)); \
+} while (0)
+
+/*
+ * From EL2, EL1 stage 1 off (HCR_EL2.DC = 1: IPA = VA): AT S12E1W on a
+ * writable-clean stage-2 page. full: INDEX = 512 (buffer full).
+ */
+static int at_s12e1w_common(int full)
+{
+	int pg = full ? 92 : 91;
+	u64 a = TEST_PAGE(pg) + 0x238, clean, par;
+	int i;
+
+	PREP(VT_ALL, 0);
+	if (full) {
+		wr_hdbssprod(512);
+		isb();
+	}
+	s2_set_page(pg, S2_CLEAN);
+	clean = s2_get_page(pg);
+	*(volatile u64 *)a = 0xabcd;
+	par = at_s12e1w(a);
+	dump_par("AT S12E1W", par);
+	printf("# stage-2 descriptor before %#lx, after %#lx; HDBSSPROD_EL2 %#lx, slot 0 %#lx\n",
+	       clean, s2_get_page(pg), prod(), mem64(HDBSS_BUF));
+	CHECK(el2_exc.count == 0 && n_aborts == 0, "AT S12E1W took an exception (ESR_EL2 %#lx)", el2_exc.esr);
+	CHECK_PAR_OK(par, TEST_PAGE(pg));
+	CHECK(s2_get_page(pg) == clean, "AT S12E1W changed the descriptor %#lx -> %#lx (made it dirty)",
+	      clean, s2_get_page(pg));
+	CHECK(mem64(a) == 0xabcd, "memory changed by AT");
+	CHECK_PROD(full ? 512 : 0, 0);
+	dsb(ish);
+	for (i = 0; i < 1024; i++) {	/* buffer and guard: nothing stored (R_HKCCN: 0 ahead of INDEX) */
+		u64 e = hdbss_buf()[i];
+
+		CHECK(e == SENTINEL || (!full && i < 512 && e == 0), "slot %d = %#lx written by AT", i, e);
+	}
+	/* control: a real guest write is logged once (or, full, takes the HDBSSF fault) */
+	if (!full) {
+		CHECK_GUEST_OK(guest_write(a, 0x91));
+		CHECK(n_aborts == 0, "unexpected stage-2 abort");
+		CHECK_PROD(1, 0);
+		CHECK_ENTRY(0, entry4k(a));
+		CHECK_NO_ENTRY(1);
+		CHECK(s2_get_page(pg) & S2AP_W, "descriptor not dirty after the guest write");
+		CHECK(mem64(a) == 0x91, "store lost");
+	} else {
+		CHECK(guest_write(a, 0x92) == ABORTED && n_aborts == 1,
+		      "guest write with a full buffer did not fault (n_aborts %d)", n_aborts);
+		CHECK_PERM_FAULT(&aborts[0], a, 3, 1);
+		CHECK(s2_get_page(pg) == clean, "descriptor changed by the faulting write");
+		CHECK_PROD(512, 0);
+	}
+	return RES_PASS;
+}
+
+static int t_at_s12e1w_no_dirty(void) { return at_s12e1w_common(0); }
+static int t_at_s12e1w_full_no_fault(void) { return at_s12e1w_common(1); }
+
+/*
+ * EL1 identity stage 1 with TCR_EL1.HA|HD, stage-1 leaf for S1_TEST_VA
+ * writable-clean (DBM = 1, AP[2] = 1, AF = 0): AT S1E1W issued at EL1, and
+ * again from EL2 (EL1&0 regime, HCR_EL2.E2H = 0), reports it writable and
+ * leaves AP[2] = 1 (AF may be set). Control: a real EL1 write clears AP[2].
+ */
+static int t_at_s1e1w_stage1_clean(void)
+{
+	volatile u64 *l2t = (volatile u64 *)S1_L2T;
+	u64 clean, par1, par2, d1, d2, d3, r;
+
+	PREP(VT_ALL, 0);
+	s1_tables(1);
+	l2t[S1_TEST_IDX] |= S1_AP2 | S1_DBM;
+	dsb(ish);
+	clean = s1_test_desc();
+	el1_mmu_on(S1_L1, TCR_EL1_HA | TCR_EL1_HD);
+	par1 = run_el1(el1_at_s1e1w, S1_TEST_VA);
+	d1 = s1_test_desc();
+	l2t[S1_TEST_IDX] = clean;
+	s2_sync();
+	par2 = at_s1e1w(S1_TEST_VA);
+	d2 = s1_test_desc();
+	l2t[S1_TEST_IDX] = clean;
+	s2_sync();
+	r = guest_write(S1_TEST_VA, 0x5151);
+	d3 = s1_test_desc();
+	el1_mmu_off();
+	printf("# stage-1 descriptor before %#lx, after AT at EL1 %#lx, after AT at EL2 %#lx, "
+	       "after a write %#lx\n", clean, d1, d2, d3);
+	CHECK(par1 != ABORTED, "AT S1E1W at EL1 aborted to EL2 (%d aborts)", n_aborts);
+	dump_par("AT S1E1W at EL1", par1);
+	dump_par("AT S1E1W at EL2", par2);
+	CHECK(el2_exc.count == 0 && n_aborts == 0, "unexpected exception (ESR_EL2 %#lx)", el2_exc.esr);
+	CHECK_PAR_OK(par1, TEST_BLOCK);
+	CHECK(d1 & S1_AP2, "AT S1E1W at EL1 made the stage-1 descriptor dirty (AP[2] cleared): %#lx", d1);
+	CHECK((d1 & ~BIT(10)) == (clean & ~BIT(10)), "AT S1E1W at EL1 changed more than AF: %#lx", d1);
+	CHECK_PAR_OK(par2, TEST_BLOCK);
+	CHECK(d2 & S1_AP2, "AT S1E1W at EL2 made the stage-1 descriptor dirty (AP[2] cleared): %#lx", d2);
+	CHECK((d2 & ~BIT(10)) == (clean & ~BIT(10)), "AT S1E1W at EL2 changed more than AF: %#lx", d2);
+	CHECK_GUEST_OK(r);
+	CHECK(!(d3 & S1_AP2), "control: the EL1 write did not clear AP[2] (TCR_EL1.HD not effective?)");
+	CHECK(mem64(TEST_BLOCK + 0x100) == 0x5151, "store lost");
+	CHECK_PROD(0, 0);
+	return RES_PASS;
+}
+
 /* FEAT_HAFT at stage 1 (TCR2_EL1.HAFT) needs FEAT_TCR2. */
 static int t_haft_s1_table_af(void)
 {
@@ -862,6 +1013,9 @@ static const struct tcase cases[] = {
 	{ "s1_fetch_walk_full_hdbssf", t_s1_fetch_walk_full_hdbssf },
 	{ "real_store_error_sets_fsc", t_real_store_error_sets_fsc },
 	{ "lost_cas_no_valid_entry_at_index", t_lost_cas_no_valid_entry_at_index },
+	{ "at_s12e1w_no_dirty_no_entry", t_at_s12e1w_no_dirty },
+	{ "at_s12e1w_full_buffer_no_fault", t_at_s12e1w_full_no_fault },
+	{ "at_s1e1w_stage1_clean_kept", t_at_s1e1w_stage1_clean },
 	{ "haft_s1_table_af_set", t_haft_s1_table_af },
 	{ "s2pie_dirty_bit", t_s2pie },
 };

@@ -13,6 +13,10 @@
 #
 # Per mutant: $WORK/verdicts-<m> (run.sh's verdicts), $WORK/log-<m>, and one
 # summary line "mutant <m>: <n> FAIL: <cases>" on stdout.
+#
+# pre0014 and pre0015 (named only, not in the default list) are not
+# mutants but fails-before-fix builds: the file as it was before that patch
+# (from $SRC's git history, SRC being the series applied as commits).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -77,10 +81,26 @@ M = {
  # target/arm/tcg/translate-a64.c (patch 0013)
  # m11: the DSB helper is called for DSB nXS only, not for DSB
  'dsbhelper': (TRA, [('if (s->hostile && !extract32(s->insn, 5, 1)) {', 'if (0 && s->hostile && !extract32(s->insn, 5, 1)) {')]),
+ # Fails-before-fix builds, not in the default list: the whole file as it
+ # was in the parent of the named commit of $SRC's git history (the other
+ # files stay as built; later commits' changes to this file are undone too).
+ # pre0014: AT S1E*W / S12E*W walks make a writable-clean descriptor dirty (and log it)
+ 'pre0014': (PTW, 'target/arm: Never make a descriptor dirty for an AT instruction'),
+ # pre0015: FEAT_HDBSS advertised (HAFDBS = 0b0100) without EL2
+ 'pre0015': ('target/arm/cpu.c', 'target/arm: Do not advertise FEAT_HDBSS without EL2'),
 }
 f, subs = M[name]
 if what == 'file':
     print(f)
+    sys.exit(0)
+if isinstance(subs, str):
+    import subprocess
+    run = lambda *a: subprocess.run(['git', '-C', src] + list(a), check=True,
+                                    capture_output=True, text=True).stdout
+    commits = run('log', '--format=%H', '-F', '--grep=' + subs).split()
+    if len(commits) != 1:
+        sys.exit(1)
+    open(work + '/' + name + '.c', 'w').write(run('show', commits[0] + '^:' + f))
     sys.exit(0)
 s = open(src + '/' + f).read()
 for a, b in subs:

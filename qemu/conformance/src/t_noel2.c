@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Program "noel2": run with -M virt,secure=on,virtualization=off -cpu max
+ * -semihosting. Starts at EL3 on a CPU with EL3 and no EL2. FEAT_HDBSS is
+ * controlled from EL2 (VTCR_EL2.HDBSS, HDBSSBR_EL2, HDBSSPROD_EL2), so it
+ * must not be advertised without EL2: ID_AA64MMFR1_EL1.HAFDBS reads 0b0011
+ * (FEAT_HAFT stays), not 0b0100.
+ */
+#include "tcommon.h"
+
+extern char noel2_el3_vectors[];
+
+/* Synchronous exception taken at EL3 from EL3: record it, skip the instruction. */
+void el3_sync_current(struct frame *f)
+{
+	el2_exc.esr = read_sysreg(esr_el3);
+	el2_exc.far = read_sysreg(far_el3);
+	el2_exc.elr = f->elr;
+	el2_exc.count++;
+	if (el2_exc.count > 1000) {
+		printf("# FATAL: exception storm at EL3, ESR=%#lx ELR=%#lx\n", el2_exc.esr, f->elr);
+		printf("Bail out! exception storm\n");
+		poweroff();
+	}
+	f->elr += 4;
+}
+
+static int t_hafdbs_without_el2(void)
+{
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), v = hafdbs();
+	u64 el2 = (pfr0 >> 8) & 0xf, el3 = (pfr0 >> 12) & 0xf;
+
+	printf("# ID_AA64PFR0_EL1 = %#lx (EL2 %lu, EL3 %lu), ID_AA64MMFR1_EL1.HAFDBS = %#lx\n",
+	       pfr0, el2, el3, v);
+	CHECK(el3 != 0, "EL3 not implemented (ID_AA64PFR0_EL1.EL3 = 0): run with secure=on");
+	CHECK(el2 == 0, "EL2 implemented (ID_AA64PFR0_EL1.EL2 = %lu): run with virtualization=off", el2);
+	CHECK(v != 4, "HAFDBS = 0b0100: FEAT_HDBSS advertised on a CPU without EL2");
+	CHECK(v == 3, "HAFDBS = %#lx, expected 0b0011 (FEAT_HAFT, no FEAT_HDBSS)", v);
+	return RES_PASS;
+}
+
+static const struct tcase cases[] = {
+	{ "hafdbs_without_el2", t_hafdbs_without_el2 },
+};
+
+int main(void)
+{
+	extern int current_el;
+
+	if (current_el != 3) {
+		int i;
+
+		printf("KTAP version 1\n1..%d\n", (int)(sizeof(cases) / sizeof(cases[0])));
+		printf("# started at EL%d, need EL3 (-M virt,secure=on,virtualization=off)\n", current_el);
+		for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++)
+			printf("not ok %d %s\n", i + 1, cases[i].name);
+		poweroff();
+	}
+	write_sysreg((u64)noel2_el3_vectors, vbar_el3);
+	isb();
+	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));
+}
