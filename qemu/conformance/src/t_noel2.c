@@ -10,21 +10,6 @@
 
 extern char noel2_el3_vectors[];
 
-/* Synchronous exception taken at EL3 from EL3: record it, skip the instruction. */
-void el3_sync_current(struct frame *f)
-{
-	el2_exc.esr = read_sysreg(esr_el3);
-	el2_exc.far = read_sysreg(far_el3);
-	el2_exc.elr = f->elr;
-	el2_exc.count++;
-	if (el2_exc.count > 1000) {
-		printf("# FATAL: exception storm at EL3, ESR=%#lx ELR=%#lx\n", el2_exc.esr, f->elr);
-		printf("Bail out! exception storm\n");
-		poweroff();
-	}
-	f->elr += 4;
-}
-
 static int t_hafdbs_without_el2(void)
 {
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), v = hafdbs();
