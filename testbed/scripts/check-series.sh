@@ -10,7 +10,9 @@
 #  - every patch passes scripts/checkpatch.pl --strict.  Stored patches
 #    carry no Signed-off-by (the export for sending adds it), and new files
 #    fall under existing MAINTAINERS entries, so --no-signoff and
-#    --ignore FILE_PATH_CHANGES.
+#    --ignore FILE_PATH_CHANGES; the base is Debian's source, not a clone
+#    of Linux's history, so the commit a "Fixes:" tag names cannot be looked
+#    up: --ignore UNKNOWN_COMMIT_ID.
 # Works in $OUT/linux/check (a git worktree of the series tree and its own
 # build directories).  Prints one line per patch and a closing verdict.
 . "$(dirname "$0")/lib.sh"
@@ -133,7 +135,7 @@ for p in $(cat "$PATCHES/series"); do
 	# which needs Debian's python3-ply and python3-git, not another python3
 	# on PATH.
 	if ! (cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --no-signoff \
-		--ignore FILE_PATH_CHANGES -q "$f") >"$LOGS/$n-checkpatch.log" 2>&1; then
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID -q "$f") >"$LOGS/$n-checkpatch.log" 2>&1; then
 		problems="$problems checkpatch(see $LOGS/$n-checkpatch.log)"
 	elif grep -q Traceback "$LOGS/$n-checkpatch.log"; then
 		problems="$problems checkpatch-helper-crashed(see $LOGS/$n-checkpatch.log)"
