@@ -24,7 +24,7 @@ SHELL := /bin/sh
 S := testbed/scripts
 
 # Test plans run by "make test" on every shape of testbed/shapes.
-TEST_PLANS ?= dirty-log,hdbss,regress
+TEST_PLANS ?= dirty-log,hdbss,regress,migrate,qemu-migration-test
 RUN_PLAN ?= run
 RUN_ARGS ?=
 BENCH_ARGS ?=

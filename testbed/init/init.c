@@ -10,6 +10,7 @@
  *
  *   # comment
  *   @write PATH VALUE        write VALUE to PATH before the next tests
+ *   @env NAME VALUE          set environment variable NAME for the next tests
  *   NAME TIMEOUT ARGV...     run ARGV (a path under /bin unless absolute),
  *                            killed after TIMEOUT seconds; an argument
  *                            "@ARGS@" stands for the words of
@@ -30,7 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -43,7 +47,7 @@
 #define KSFT_SKIP	4
 
 struct entry {
-	int is_write;		/* an @write directive rather than a test */
+	int is_write;		/* a directive rather than a test: 1 @write, 2 @env */
 	char *name;
 	int timeout;
 	char *argv[MAX_ARGS + 1];
@@ -114,6 +118,25 @@ static void mount_fs(const char *src, const char *dir, const char *type)
 		out("# testbed: mount %s on %s: %s", type, dir, strerror(errno));
 }
 
+/*
+ * Bring up the loopback interface, as a system's init does (QEMU's
+ * migration tests listen on 127.0.0.1).  Nothing to do without IPv4.
+ */
+static void loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr))
+			out("# testbed: bringing up lo: %s", strerror(errno));
+	}
+	close(s);
+}
+
 /* Find "key=value" on the kernel command line. */
 static int cmdline_value(const char *key, char *val, size_t size)
 {
@@ -162,8 +185,8 @@ static void parse_plan(const char *plan)
 		if (nr_entries == MAX_TESTS)
 			bail_out("too many entries in plan %s", path);
 
-		if (!strncmp(p, "@write", 6)) {
-			e->is_write = 1;
+		if (!strncmp(p, "@write", 6) || !strncmp(p, "@env", 4)) {
+			e->is_write = p[1] == 'w' ? 1 : 2;
 			strtok_r(p, " \t\n", &save);
 			e->argv[0] = strdup(strtok_r(NULL, " \t\n", &save) ?: "");
 			e->argv[1] = strdup(strtok_r(NULL, "\n", &save) ?: "");
@@ -353,6 +376,7 @@ int main(void)
 	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
 	mount_fs("tmpfs", "/tmp", "tmpfs");
 	mount_fs("hugetlbfs", "/dev/hugepages", "hugetlbfs");
+	loopback_up();
 	setenv("PATH", "/bin", 1);
 
 	out("KTAP version 1");
@@ -369,6 +393,11 @@ int main(void)
 		double secs = 0;
 		int status = 0, ret, a;
 
+		if (e->is_write == 2) {
+			setenv(e->argv[0], e->argv[1], 1);
+			out("# testbed: @env %s=%s", e->argv[0], e->argv[1]);
+			continue;
+		}
 		if (e->is_write) {
 			do_write(e);
 			continue;

@@ -91,19 +91,41 @@ up_to_date() {
 	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
 }
 
+# fetch_pinned_deb "POOL_PATH SHA256": download a .deb of testbed/pins from
+# Debian's archive ($ARM64_DEB_MIRROR) into the download cache, unless the
+# cache holds it already, check its sha256, and print its path.
+fetch_pinned_deb() {
+	set -- $1
+	_deb=$DL/arm64/$(basename "$1")
+	mkdir -p "$DL/arm64"
+	if [ ! -f "$_deb" ] || [ "$(sha256_of "$_deb")" != "$2" ]; then
+		need_cmd curl curl
+		run_logged "$OUT/logs/deb-download.log" \
+			"download of $ARM64_DEB_MIRROR/$1 (a newer point release may have replaced it: update testbed/pins)" \
+			curl -sSfL -o "$_deb.tmp" "$ARM64_DEB_MIRROR/$1"
+		[ "$(sha256_of "$_deb.tmp")" = "$2" ] ||
+			die "$1: sha256 $(sha256_of "$_deb.tmp") is not the pinned $2"
+		mv "$_deb.tmp" "$_deb"
+	fi
+	echo "$_deb"
+}
+
 need_cmd() {
 	command -v "$1" >/dev/null 2>&1 ||
 		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
 }
 
 # build_guest KIND: build the kernel of configuration KIND (test or bench),
-# the KVM selftests and migrate_sim against it, QEMU and the initramfs.
+# the KVM selftests and migrate_sim against it, QEMU, what the real
+# migrations run in the guest (build-migrate.sh: the arm64 QEMU, the bench
+# kernel as the migrated guest's) and the initramfs.
 # Sets kbuild (kernel build directory), self (selftests directory) and
 # QEMU (exported, for run-guest.sh).
 build_guest() {
 	kbuild=$("$TOP/testbed/scripts/build-kernel.sh" "$1")
 	self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
 	self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
+	self=$("$TOP/testbed/scripts/build-migrate.sh" "$self")
 	QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 	export QEMU
 	"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"

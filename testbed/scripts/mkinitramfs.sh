@@ -15,7 +15,8 @@ TOOLS=$OUT/tools
 
 # The selftests build and, when built into it, migrate_sim (build-bench.sh).
 key=$(key_of "$TOP/testbed/init" "$TOP/testbed/plans" "$(cat "$SELF/.testbed-key")" \
-	"$(cat "$SELF/.testbed-bench-key" 2>/dev/null)" "$TREE/usr/gen_init_cpio.c")
+	"$(cat "$SELF/.testbed-bench-key" 2>/dev/null)" \
+	"$(cat "$SELF/.testbed-migrate-key" 2>/dev/null)" "$TREE/usr/gen_init_cpio.c")
 if up_to_date "$CPIO.key" "$key" && [ -f "$CPIO" ]; then
 	step "initramfs: up to date"
 	exit 0
@@ -55,6 +56,18 @@ $d"
 	"${CROSS_COMPILE}strip" -o "$STAGE/bin/$p" "$src"
 	echo "file /bin/$p $STAGE/bin/$p 0755 0 0" >>"$spec"
 done
+# Files staged by build-migrate.sh (QEMU, the migrated guest), at the same
+# paths.
+if [ -d "$SELF/extra" ]; then
+	(cd "$SELF/extra" && find . -mindepth 1 -type d | LC_ALL=C sort) | while read -r d; do
+		d=${d#./}
+		[ "$d" = bin ] || echo "dir /$d 0755 0 0"
+	done >>"$spec"
+	(cd "$SELF/extra" && find . -type f | LC_ALL=C sort) | while read -r f; do
+		f=${f#./}
+		echo "file /$f $SELF/extra/$f 0755 0 0"
+	done >>"$spec"
+fi
 for f in "$TOP"/testbed/plans/*.plan; do
 	echo "file /plans/$(basename "$f") $f 0644 0 0" >>"$spec"
 done

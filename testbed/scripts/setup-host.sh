@@ -8,7 +8,7 @@
 # when named with its suite (meson, the kernel source package).
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES="make gcc git xz-utils cpio bc flex bison libssl-dev libelf-dev ccache
+PACKAGES="make gcc git xz-utils cpio bc flex bison libssl-dev libelf-dev ccache curl
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev ninja-build
 pkg-config python3 python3-venv python3-setuptools python3-ply python3-git gnuplot-nox"

@@ -7,7 +7,7 @@
 # failure.
 . "$(dirname "$0")/lib.sh"
 
-PLANS=${TEST_PLANS:-dirty-log,hdbss,regress}
+PLANS=${TEST_PLANS:-dirty-log,hdbss,regress,migrate,qemu-migration-test}
 RES=$OUT/results/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
 ln -sfn "$(basename "$RES")" "$OUT/results/test-latest"
