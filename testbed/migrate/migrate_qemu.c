@@ -858,7 +858,7 @@ static int run_one(void)
 			usleep(100000);
 	}
 	kill_qemus();
-	msg("run %s: %s", run_label, failed ? "FAILED" : "passed");
+	msg("migration %s: %s", run_label, failed ? "FAILED" : "passed");
 	return failed;
 }
 

@@ -16,7 +16,7 @@ rm -f "$RES/samples.csv"
 # The driver's lines: "# run NAME KVM LOG REP", "# result KEY VALUE",
 # "# sample T RATE PHASE", as the guest's init quotes them ("# " first).
 tr -d '\r' <"$LOG" | sed -n 's/^# # //p' | awk -v res="$RES" '
-	$1 == "run" { run = $2; kvm[run] = $3; lm[run] = $4; rep[run] = $5; runs[++n] = run; next }
+	$1 == "run" && NF == 5 { run = $2; kvm[run] = $3; lm[run] = $4; rep[run] = $5; runs[++n] = run; next }
 	run == "" { next }
 	$1 == "result" { v[run, $2] = $3; if (!($2 in known)) { known[$2] = 1; keys[++nk] = $2 }; next }
 	$1 == "sample" { print run "," kvm[run] "," lm[run] "," rep[run] "," $2 "," $3 "," $4 >res "/samples.csv" }
