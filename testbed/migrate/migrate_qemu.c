@@ -614,7 +614,7 @@ static int run_one(void)
 {
 	double before[NR_STATS], end[NR_STATS], delta[NR_STATS];
 	double t_start, t_done, exp_downtime = -1, med, min, max;
-	double base_med = 0;
+	double base_med = 0, last_progress;
 	unsigned long w_start, w_stop, mismatch = 0;
 	char path[256], path2[256], status[64] = "", *r;
 	int failed = 0;
@@ -709,6 +709,7 @@ static int run_one(void)
 	w_start = writes_now;
 	phase = DURING;
 	t_start = now_ms();
+	last_progress = t_start;
 	free(qmp(&src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"%s\"}}", path));
 
 	for (;;) {
@@ -720,6 +721,13 @@ static int run_one(void)
 		if (!strcmp(status, "completed") || !strcmp(status, "failed") ||
 		    !strcmp(status, "cancelled"))
 			break;
+		if (now_ms() - last_progress >= 5000) {
+			last_progress = now_ms();
+			msg("%.0f s: %s, %.0f MiB sent, %.0f MiB remaining, dirty-sync-count %.0f, "
+			    "expected downtime %.0f ms", (now_ms() - t_start) / 1e3, status,
+			    json_num(r, "transferred") / 1048576, json_num(r, "remaining") / 1048576,
+			    json_num(r, "dirty-sync-count"), json_num(r, "expected-downtime"));
+		}
 		free(r);
 		if (now_ms() - t_start > timeout_s * 1000.0) {
 			msg("not completed after %lu s: cancelling", timeout_s);

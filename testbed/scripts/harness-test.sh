@@ -78,4 +78,27 @@ for c in "$CASES"/*/; do
 		[ $splat_ok = 1 ] || note "splat excerpt lacks: $(cat "$c/want-splat")"
 	fi
 done
+
+# The report of "make run" (run-report.sh) on recorded console logs: each
+# case of testbed/tests/run-report/ has console.log and the files the
+# report must write from it: want-runs.csv, want-summary.csv, want-table.
+for c in "$TOP"/testbed/tests/run-report/*/; do
+	c=${c%/}
+	name=run-report-$(basename "$c")
+	n=$((n + 1))
+	r=$tmp/$name
+	mkdir -p "$r"
+	cp "$c/console.log" "$r/vhe.log"
+	"$TOP/testbed/scripts/run-report.sh" "$r" vhe run >"$r/table" 2>&1 || true
+	if cmp -s "$r/runs.csv" "$c/want-runs.csv" && cmp -s "$r/summary.csv" "$c/want-summary.csv" &&
+	   cmp -s "$r/table" "$c/want-table"; then
+		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+	else
+		bad=$((bad + 1))
+		printf 'FAIL\tharness/%s\t-\trun-report.sh reported %s wrongly\n' "$name" "$c/console.log" >>"$RES/harness.verdicts"
+		for f in runs.csv summary.csv table; do
+			diff -u "$c/want-$f" "$r/$f" | sed 's/^/        | /' >&2 || true
+		done
+	fi
+done
 step "harness: $((n - bad)) of $n recorded-log cases judged right"

@@ -71,7 +71,7 @@ awk -F, '
 echo
 echo "Real live migrations with QEMU on the '$SHAPE' machine (bench kernel as the"
 echo "KVM host, Debian's QEMU unmodified inside it), plan '$PLAN'."
-echo "Each cell: median [min-max] over the repetitions.  Counts carry over to"
+echo "Each cell: median [min, max] over the repetitions.  Counts carry over to"
 echo "hardware; times are under an emulated CPU: compare them only with each other."
 awk -F, '
 	NR == 1 { next }
@@ -81,7 +81,7 @@ awk -F, '
 		if (!((l, k, key) in m)) return "-"
 		if (key == "completed_runs") return n[l, k, key] "/" m[l, k, key]
 		if (lo[l, k, key] == hi[l, k, key]) return m[l, k, key]
-		return m[l, k, key] " [" lo[l, k, key] "-" hi[l, k, key] "]"
+		return m[l, k, key] " [" lo[l, k, key] ", " hi[l, k, key] "]"
 	}
 	function row(l, label, key,   a, b, r) {
 		a = cell(l, "hdbss", key); b = cell(l, "wp", key)
@@ -89,14 +89,14 @@ awk -F, '
 		r = ""
 		if (key != "completed_runs" && m[l, "wp", key] + 0 != 0 && (l, "hdbss", key) in m)
 			r = sprintf("%.2f", m[l, "hdbss", key] / m[l, "wp", key])
-		printf "  %-30s %26s %26s %7s\n", label, a, b, r
+		printf "  %-28s %32s %32s %6s\n", label, a, b, r
 	}
 	END {
 		for (i = 1; i <= nl; i++) {
 			l = lms[i]
 			print ""
 			print "Log read through the " (l == "ring" ? "dirty ring (-accel kvm,dirty-ring-size)" : "dirty bitmap (GET/CLEAR_DIRTY_LOG, QEMU default)") ":"
-			printf "  %-30s %26s %26s %7s\n", "", "kvm.hdbss=1", "kvm.hdbss=0 (write-protect)", "ratio"
+			printf "  %-28s %32s %32s %6s\n", "", "kvm.hdbss=1", "kvm.hdbss=0 (write-protect)", "ratio"
 			row(l, "completed / runs", "completed_runs")
 			row(l, "total time (ms)", "total_time_ms")
 			row(l, "setup time (ms)", "setup_time_ms")
