@@ -2,8 +2,9 @@
 # each rebuilds only what changed (keyed on its inputs) and prints progress.
 #
 #   make test          set up, build, run every test plan on every shape
-#   make run           the main job: a simulated live migration, with HDBSS
-#                      and with write protection, side by side
+#   make run           the main job: real QEMU live migrations in the
+#                      emulated machine, with HDBSS and with write
+#                      protection, side by side
 #   make bench         the simulator over a sweep: CSV, report.md and plots
 #   make linux-tree    materialize the kernel work tree (git) for editing
 #   make linux-export  write the work tree's commits back to linux/patches
@@ -16,7 +17,7 @@
 # OUT=dir (build outputs, default ./out), QEMU_SRC_VERSION=... (another
 # Debian qemu source version), JOBS=n, SHAPES="vhe ..." (a subset of the
 # machine shapes), TEST_PLANS=a,b (a subset of the test plans),
-# RUN_ARGS="-v 1 -m 32 ..." (options for make run's migration simulator),
+# RUN_ARGS="-N 3 -r 0 ..." (options for make run's migrate_qemu),
 # BENCH_ARGS="-R 2 ..." (options added to every run of make bench),
 # BENCH_PUBLISH=1 (make bench also copies its report to docs/bench/).
 
