@@ -42,7 +42,7 @@ if [ -n "$PREV" ] && [ -s "$prev" ] && [ "$PREV" != "$(cd "$RES" && pwd -P)" ]; 
 			}
 			END {
 				printf "  Median counts within %.1f%% of the previous run (%s)%s.\n", worst, prev,
-					worst > 0 ? "; largest difference: " what : ""
+					(worst > 0 ? "; largest difference: " what : "")
 			}' "$prev" "$RES/summary.csv"
 	fi
 fi
