@@ -27,14 +27,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -415,22 +413,6 @@ static void wait_ms(double ms)
 	}
 }
 
-static void lo_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		fail("socket(AF_INET): %s (a kernel without CONFIG_INET?)", strerror(errno));
-	strcpy(ifr.ifr_name, "lo");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr))
-		fail("SIOCGIFFLAGS lo: %s", strerror(errno));
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr))
-		fail("SIOCSIFFLAGS lo: %s", strerror(errno));
-	close(s);
-}
-
 static void write_file(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -636,8 +618,6 @@ static int run_one(void)
 		snprintf(path, sizeof(path), "%s/%s", workdir, stale[i]);
 		unlink(path);
 	}
-	if (!strcmp(transport, "tcp"))
-		lo_up();
 	if (!strcmp(backing, "hugetlb")) {
 		char n[32];
 

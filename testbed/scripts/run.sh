@@ -38,7 +38,6 @@ if [ -n "$PREV" ] && [ -s "$prev" ] && [ "$PREV" != "$(cd "$RES" && pwd -P)" ]; 
 				a = p[$1, $2, $3] + 0; b = $5 + 0
 				d = (a == b) ? 0 : (a > b ? a - b : b - a) * 100 / (a > b ? a : b)
 				if (d > worst) { worst = d; what = $1 " " $2 " " $3 " " a " -> " b }
-				if ($3 ~ /time_ms$/) next
 			}
 			END {
 				printf "  Median counts within %.1f%% of the previous run (%s)%s.\n", worst, prev,
