@@ -10,18 +10,20 @@
 #   SELF/extra/share/qemu/efi-virtio.rom   Debian's ipxe-qemu ROM, where QEMU
 #                                 looks (its data directory relative to
 #                                 the binary: /bin/../share/qemu)
-#   SELF/extra/lib/l2/Image       the migrated guest's kernel (bench kernel)
+#   SELF/extra/lib/l2/Image       the migrated guest's kernel: the kernel
+#                                 of KBUILD, the one the guest itself boots
+#                                 (no second kernel to build)
 #   SELF/extra/lib/l2/initramfs.cpio        its workload (l2init.c)
 #
 # mkinitramfs.sh puts SELF/extra/* at the same paths in the guest.
 #
-#   build-migrate.sh SELFTESTS_DIR      prints the directory last
+#   build-migrate.sh SELFTESTS_DIR KBUILD   prints the directory last
 . "$(dirname "$0")/lib.sh"
 
-SELF=${1:?usage: build-migrate.sh SELFTESTS_DIR}
+SELF=${1:?usage: build-migrate.sh SELFTESTS_DIR KBUILD}
+KB=${2:?usage: build-migrate.sh SELFTESTS_DIR KBUILD}
 TREE=$(linux_tree)
 QB=$("$TOP/testbed/scripts/build-qemu-arm64.sh" | tail -n1)
-KB=$("$TOP/testbed/scripts/build-kernel.sh" bench | tail -n1)
 TOOLS=$OUT/tools
 X=$SELF/extra
 

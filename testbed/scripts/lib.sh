@@ -117,15 +117,15 @@ need_cmd() {
 
 # build_guest KIND: build the kernel of configuration KIND (test or bench),
 # the KVM selftests and migrate_sim against it, QEMU, what the real
-# migrations run in the guest (build-migrate.sh: the arm64 QEMU, the bench
-# kernel as the migrated guest's) and the initramfs.
+# migrations run in the guest (build-migrate.sh: the arm64 QEMU, and the
+# same kernel as the migrated guest's) and the initramfs.
 # Sets kbuild (kernel build directory), self (selftests directory) and
 # QEMU (exported, for run-guest.sh).
 build_guest() {
 	kbuild=$("$TOP/testbed/scripts/build-kernel.sh" "$1")
 	self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
 	self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
-	self=$("$TOP/testbed/scripts/build-migrate.sh" "$self")
+	self=$("$TOP/testbed/scripts/build-migrate.sh" "$self" "$kbuild")
 	QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 	export QEMU
 	"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
