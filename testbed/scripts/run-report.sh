@@ -14,18 +14,24 @@ LOG=$RES/$SHAPE.log
 rm -f "$RES/samples.csv"
 
 # The driver's lines: "# run NAME KVM LOG REP", "# result KEY VALUE",
-# "# sample T RATE PHASE", as the guest's init quotes them ("# " first).
-tr -d '\r' <"$LOG" | sed -n 's/^# # //p' | awk -v res="$RES" '
-	$1 == "run" && NF == 5 { run = $2; kvm[run] = $3; lm[run] = $4; rep[run] = $5; runs[++n] = run; next }
+# "# sample T RATE PHASE", as the guest's init quotes them ("# " first),
+# and the init's "testbed: start N PLAN/ENTRY: ..." line that opens each
+# plan entry (a plan may run the driver with different options in several
+# entries: every row says which).
+tr -d '\r' <"$LOG" | sed -n -e 's/^# # //p' -e 's/^# \(testbed: start \)/\1/p' | awk -v res="$RES" '
+	$1 == "testbed:" { entry = $4; sub(/^[^\/]*\//, "", entry); sub(/:$/, "", entry); run = ""; next }
+	# A run is known by its place in the log: two plan entries name their
+	# runs alike.
+	$1 == "run" && NF == 5 && $2 !~ /:$/ { run = ++n; name[run] = $2; ent[run] = entry; kvm[run] = $3; lm[run] = $4; rep[run] = $5; next }
 	run == "" { next }
 	$1 == "result" { v[run, $2] = $3; if (!($2 in known)) { known[$2] = 1; keys[++nk] = $2 }; next }
-	$1 == "sample" { print run "," kvm[run] "," lm[run] "," rep[run] "," $2 "," $3 "," $4 >res "/samples.csv" }
+	$1 == "sample" { print ent[run] "," name[run] "," kvm[run] "," lm[run] "," rep[run] "," $2 "," $3 "," $4 >res "/samples.csv" }
 	END {
-		hdr = "run,kvm_mode,log_mode,rep"
+		hdr = "entry,run,kvm_mode,log_mode,rep"
 		for (k = 1; k <= nk; k++) hdr = hdr "," keys[k]
 		print hdr >res "/runs.csv"
-		for (i = 1; i <= n; i++) {
-			r = runs[i]; line = r "," kvm[r] "," lm[r] "," rep[r]
+		for (r = 1; r <= n; r++) {
+			line = ent[r] "," name[r] "," kvm[r] "," lm[r] "," rep[r]
 			for (k = 1; k <= nk; k++) line = line "," v[r, keys[k]]
 			print line >res "/runs.csv"
 		}
@@ -33,20 +39,20 @@ tr -d '\r' <"$LOG" | sed -n 's/^# # //p' | awk -v res="$RES" '
 [ -s "$RES/runs.csv" ] && [ "$(wc -l <"$RES/runs.csv")" -gt 1 ] ||
 	die "the guest reported no migration (console: $LOG)"
 if [ -f "$RES/samples.csv" ]; then
-	{ echo "run,kvm_mode,log_mode,rep,t_ms,writes_per_s,phase"; cat "$RES/samples.csv"; } \
+	{ echo "entry,run,kvm_mode,log_mode,rep,t_ms,writes_per_s,phase"; cat "$RES/samples.csv"; } \
 		>"$RES/samples.tmp" && mv "$RES/samples.tmp" "$RES/samples.csv"
 fi
 
-# Medians and ranges per log mode, kvm mode and key.
+# Medians and ranges per plan entry, log mode, kvm mode and key.
 awk -F, '
-	NR == 1 { for (i = 5; i <= NF; i++) key[i] = $i; nf = NF; next }
+	NR == 1 { for (i = 6; i <= NF; i++) key[i] = $i; nf = NF; next }
 	{
-		g = $3 "," $2
+		g = $1 "," $4 "," $3
 		if (!(g in seen)) { seen[g] = 1; groups[++ng] = g }
-		for (i = 5; i <= nf; i++) if ($i != "" && $i ~ /^-?[0-9.]+$/) {
+		for (i = 6; i <= nf; i++) if ($i != "" && $i ~ /^-?[0-9.]+$/) {
 			c = ++cnt[g, i]; val[g, i, c] = $i + 0
 		}
-		if ($5 == "completed") done[g]++
+		if ($6 == "completed") done[g]++
 		runs[g]++
 	}
 	function median(g, i,   n, a, j, k, t) {
@@ -57,7 +63,7 @@ awk -F, '
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	END {
-		print "log_mode,kvm_mode,key,n,median,min,max"
+		print "entry,log_mode,kvm_mode,key,n,median,min,max"
 		for (x = 1; x <= ng; x++) {
 			g = groups[x]
 			print g ",completed_runs," runs[g] "," done[g] + 0 ",,"
@@ -75,11 +81,13 @@ echo "Each cell: median [min, max] over the repetitions.  Counts carry over to"
 echo "hardware; times are under an emulated CPU: compare them only with each other."
 awk -F, '
 	NR == 1 { next }
-	{ m[$1, $2, $3] = $5; lo[$1, $2, $3] = $6; hi[$1, $2, $3] = $7; n[$1, $2, $3] = $4
-	  if (!($1 in seenl)) { seenl[$1] = 1; lms[++nl] = $1 } }
+	# l: "ENTRY|LOG", a table each.
+	{ l = $1 "|" $2; m[l, $3, $4] = $6; lo[l, $3, $4] = $7; hi[l, $3, $4] = $8; n[l, $3, $4] = $5
+	  if (!(l in seenl)) { seenl[l] = 1; lms[++nl] = l }
+	  if (!($1 in seene)) { seene[$1] = 1; ne++ } }
 	function cell(l, k, key) {
 		if (!((l, k, key) in m)) return "-"
-		if (key == "completed_runs") return n[l, k, key] "/" m[l, k, key]
+		if (key == "completed_runs") return m[l, k, key] "/" n[l, k, key]
 		if (lo[l, k, key] == hi[l, k, key]) return m[l, k, key]
 		return m[l, k, key] " [" lo[l, k, key] ", " hi[l, k, key] "]"
 	}
@@ -93,9 +101,9 @@ awk -F, '
 	}
 	END {
 		for (i = 1; i <= nl; i++) {
-			l = lms[i]
+			l = lms[i]; split(l, el, "|")
 			print ""
-			print "Log read through the " (l == "ring" ? "dirty ring (-accel kvm,dirty-ring-size)" : "dirty bitmap (GET/CLEAR_DIRTY_LOG, QEMU default)") ":"
+			print (ne > 1 ? "Plan entry " el[1] ", log" : "Log") " read through the " (el[2] == "ring" ? "dirty ring (-accel kvm,dirty-ring-size)" : "dirty bitmap (GET/CLEAR_DIRTY_LOG, QEMU default)") ":"
 			printf "  %-28s %32s %32s %6s\n", "", "kvm.hdbss=1", "kvm.hdbss=0 (write-protect)", "ratio"
 			row(l, "completed / runs", "completed_runs")
 			row(l, "total time (ms)", "total_time_ms")
@@ -122,8 +130,9 @@ awk -F, '
 		for (i = 1; i <= nl; i++) for (k = 1; k <= 2; k++) {
 			l = lms[i]; km = k == 1 ? "hdbss" : "wp"
 			if (!((l, km, "total_time_ms") in m) || m[l, km, "total_time_ms"] + 0 == 0) continue
-			printf "  %s, kvm.hdbss=%d: total times varied by %.0f%% of their median (max - min), downtimes by %.0f%%.\n",
-				l, k == 1, 100 * (hi[l, km, "total_time_ms"] - lo[l, km, "total_time_ms"]) / m[l, km, "total_time_ms"],
+			split(l, el, "|")
+			printf "  %s%s, kvm.hdbss=%d: total times varied by %.0f%% of their median (max - min), downtimes by %.0f%%.\n",
+				(ne > 1 ? el[1] " " : ""), el[2], k == 1, 100 * (hi[l, km, "total_time_ms"] - lo[l, km, "total_time_ms"]) / m[l, km, "total_time_ms"],
 				m[l, km, "downtime_ms"] + 0 ? 100 * (hi[l, km, "downtime_ms"] - lo[l, km, "downtime_ms"]) / m[l, km, "downtime_ms"] : 0
 		}
 		print "  ratio: median with HDBSS over median with write protection."

@@ -6,46 +6,59 @@
 # writes memory, with kvm.hdbss on and off, reading the log through the
 # dirty bitmap and through the dirty ring, several times each, the order of
 # the two modes alternating; guest RAM is compared at the end of every
-# migration.  Prints, per log mode, a table of medians [min-max] for each
-# mode and their ratio, and writes under out/results/run-DATE:
-#   runs.csv      a row per migration: run, kvm mode, log mode, repetition,
-#                 then every result the driver printed
-#   summary.csv   a row per log mode, kvm mode and result: n, median, min, max
+# migration.  Prints, per plan entry and log mode, a table of medians
+# [min-max] for each mode and their ratio, and writes under
+# out/results/run-DATE:
+#   runs.csv      a row per migration: plan entry, run, kvm mode, log mode,
+#                 repetition, then every result the driver printed
+#   summary.csv   a row per plan entry, log mode, kvm mode and result: n,
+#                 median, min, max
 #   samples.csv   the guest's progress rate (page writes a second) over time
 . "$(dirname "$0")/lib.sh"
 
 PLAN=${RUN_PLAN:-run}
-PREV=$(cd "$OUT/results/run-latest" 2>/dev/null && pwd -P) || PREV=
+[ -f "$TOP/testbed/plans/$PLAN.plan" ] || die "no plan '$PLAN' (testbed/plans/$PLAN.plan)"
+# What makes runs comparable: the plan's lines (comments aside), the
+# options, the shape.
+ARGS="$PLAN $(sed 's/#.*//' "$TOP/testbed/plans/$PLAN.plan" | awk 'NF' | cksum | cut -d' ' -f1) \
+$(echo ${RUN_ARGS:-}) ${RUN_SHAPE:-first-shape}"
+# The latest earlier run with the same in which everything passed, if any
+# (the glob sorts by date).
+PREV=
+for d in "$OUT"/results/run-2*; do
+	if [ -s "$d/summary.csv" ] && [ "$(cat "$d/run-args" 2>/dev/null)" = "$ARGS" ] &&
+	   ! grep -q '^FAIL' "$d"/*.verdicts 2>/dev/null; then
+		PREV=$d
+	fi
+done
 RES=$OUT/results/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
 ln -sfn "$(basename "$RES")" "$OUT/results/run-latest"
 
 SHAPE=$("$TOP/testbed/scripts/bench-plan.sh" "$PLAN" "$RES" "${RUN_ARGS:-}")
 "$TOP/testbed/scripts/run-report.sh" "$RES" "$SHAPE" "$PLAN"
+printf '%s\n' "$ARGS" >"$RES/run-args"
 
-# Counts must repeat: compare the medians with the previous run's, when it
-# ran with the same options.
-prev=$PREV/summary.csv
-if [ -n "$PREV" ] && [ -s "$prev" ] && [ "$PREV" != "$(cd "$RES" && pwd -P)" ]; then
-	echo
-	if [ "$(cat "$PREV/run-args" 2>/dev/null)" != "${RUN_ARGS:-}" ]; then
-		echo "  Counts: the previous run ($PREV) had other options; not compared."
-	else
-		awk -F, -v prev="$PREV" '
-			FILENAME == ARGV[1] { p[$1, $2, $3] = $5; next }
-			$3 ~ /^(dirty_sync_count|normal_pages|transferred_bytes|hdbss_entries|dirty_log_wp_faults)$/ {
-				if (!(($1, $2, $3) in p)) next
-				a = p[$1, $2, $3] + 0; b = $5 + 0
-				d = (a == b) ? 0 : (a > b ? a - b : b - a) * 100 / (a > b ? a : b)
-				if (d > worst) { worst = d; what = $1 " " $2 " " $3 " " a " -> " b }
-			}
-			END {
-				printf "  Median counts within %.1f%% of the previous run (%s)%s.\n", worst, prev,
-					(worst > 0 ? "; largest difference: " what : "")
-			}' "$prev" "$RES/summary.csv"
-	fi
+# Counts must repeat: compare the medians with those of the latest earlier
+# run with the same plan and options.
+echo
+if [ -z "$PREV" ]; then
+	echo "  Counts: no earlier run of this plan with these options to compare with."
+else
+	awk -F, -v prev="$PREV" '
+		FILENAME == ARGV[1] { p[$1, $2, $3, $4] = $6; next }
+		$4 ~ /^(dirty_sync_count|normal_pages|transferred_bytes|hdbss_entries|dirty_log_wp_faults)$/ {
+			if (!(($1, $2, $3, $4) in p)) next
+			a = p[$1, $2, $3, $4] + 0; b = $6 + 0; nc++
+			d = (a == b) ? 0 : (a > b ? a - b : b - a) * 100 / (a > b ? a : b)
+			if (d > worst) { worst = d; what = $1 " " $2 " " $3 " " $4 " " a " -> " b }
+		}
+		END {
+			if (!nc) { printf "  Counts: nothing in common with the earlier run %s to compare.\n", prev; exit }
+			printf "  Median counts (%d compared) within %.1f%% of the earlier run with these options (%s)%s.\n",
+				nc, worst, prev, (worst > 0 ? "; largest difference: " what : "")
+		}' "$PREV/summary.csv" "$RES/summary.csv"
 fi
-printf '%s\n' "${RUN_ARGS:-}" >"$RES/run-args"
 echo
 echo "Files: $RES/runs.csv, summary.csv, samples.csv; console: $RES/$SHAPE.log"
 echo
