@@ -855,7 +855,7 @@ static int run_one(void)
 			msg("FAIL: no HDBSS entries during the migration (expected HDBSS)");
 			failed = 1;
 		} else if (wp > entries / 100) {
-			msg("FAIL: %.0f write-protect faults for %.0f HDBSS entries (over 1%%)",
+			msg("FAIL: %.0f dirty-log write faults for %.0f HDBSS entries (over 1%%)",
 			    wp, entries);
 			failed = 1;
 		}
@@ -865,7 +865,7 @@ static int run_one(void)
 			    "write-protect mode", delta[0], delta[1]);
 			failed = 1;
 		} else if (delta[3] <= 0) {
-			msg("FAIL: no write-protect faults while logging");
+			msg("FAIL: no dirty-log write faults while logging");
 			failed = 1;
 		}
 	}

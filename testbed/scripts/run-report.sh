@@ -117,7 +117,7 @@ awk -F, '
 			row(l, "HDBSS entries", "hdbss_entries")
 			row(l, "HDBSS buffer-full exits", "hdbss_full_exits")
 			row(l, "HDBSS error recoveries", "hdbss_error_recoveries")
-			row(l, "write-protect faults", "dirty_log_wp_faults")
+			row(l, "dirty-log write faults", "dirty_log_wp_faults")
 			row(l, "vCPU exits (all causes)", "exits")
 			row(l, "guest writes/s before", "rate_before")
 			row(l, "guest writes/s during", "rate_during")
