@@ -131,6 +131,11 @@ awk -F, '
 			l = lms[i]; km = k == 1 ? "hdbss" : "wp"
 			if (!((l, km, "total_time_ms") in m) || m[l, km, "total_time_ms"] + 0 == 0) continue
 			split(l, el, "|")
+			if (n[l, km, "total_time_ms"] < 2) {
+				printf "  %s%s, kvm.hdbss=%d: one migration, no spread to report.\n",
+					(ne > 1 ? el[1] " " : ""), el[2], k == 1
+				continue
+			}
 			printf "  %s%s, kvm.hdbss=%d: total times varied by %.0f%% of their median (max - min), downtimes by %.0f%%.\n",
 				(ne > 1 ? el[1] " " : ""), el[2], k == 1, 100 * (hi[l, km, "total_time_ms"] - lo[l, km, "total_time_ms"]) / m[l, km, "total_time_ms"],
 				m[l, km, "downtime_ms"] + 0 ? 100 * (hi[l, km, "downtime_ms"] - lo[l, km, "downtime_ms"]) / m[l, km, "downtime_ms"] : 0
