@@ -249,6 +249,13 @@ static double json_num(const char *s, const char *key)
 	return p ? strtod(p + strlen(pat), NULL) : -1;
 }
 
+/* A figure of query-migrate, if QEMU gave it (json_num() is -1 if not). */
+static void result_num(const char *key, double v)
+{
+	if (v >= 0)
+		result(key, "%.0f", v);
+}
+
 static void json_str(const char *s, const char *key, char *out, size_t size)
 {
 	char pat[128];
@@ -755,17 +762,18 @@ static int run_one(void)
 	result("status", "%s", status);
 	syncs = r ? json_num(r, "dirty-sync-count") : 0;
 	if (r) {
-		result("total_time_ms", "%.0f", json_num(r, "total-time"));
-		result("setup_time_ms", "%.0f", json_num(r, "setup-time"));
-		result("downtime_ms", "%.0f", json_num(r, "downtime"));
-		result("expected_downtime_ms", "%.0f", exp_downtime);
-		result("dirty_sync_count", "%.0f", json_num(r, "dirty-sync-count"));
-		result("dirty_pages_rate", "%.0f", json_num(r, "dirty-pages-rate"));
-		result("transferred_bytes", "%.0f", json_num(r, "transferred"));
-		result("normal_pages", "%.0f", json_num(r, "normal"));
-		result("duplicate_pages", "%.0f", json_num(r, "duplicate"));
-		result("precopy_bytes", "%.0f", json_num(r, "precopy-bytes"));
-		result("downtime_bytes", "%.0f", json_num(r, "downtime-bytes"));
+		/* A figure QEMU did not give (downtime before completion) is left out. */
+		result_num("total_time_ms", json_num(r, "total-time"));
+		result_num("setup_time_ms", json_num(r, "setup-time"));
+		result_num("downtime_ms", json_num(r, "downtime"));
+		result_num("expected_downtime_ms", exp_downtime);
+		result_num("dirty_sync_count", json_num(r, "dirty-sync-count"));
+		result_num("dirty_pages_rate", json_num(r, "dirty-pages-rate"));
+		result_num("transferred_bytes", json_num(r, "transferred"));
+		result_num("normal_pages", json_num(r, "normal"));
+		result_num("duplicate_pages", json_num(r, "duplicate"));
+		result_num("precopy_bytes", json_num(r, "precopy-bytes"));
+		result_num("downtime_bytes", json_num(r, "downtime-bytes"));
 		msg("query-migrate: %s", r);
 		free(r);
 	}
