@@ -23,6 +23,7 @@
  * timeout kills everything it started.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -255,6 +256,48 @@ static size_t flush_lines(char *buf, size_t len, int force)
 	return len - start;
 }
 
+/*
+ * Before a timed-out test is killed: where each of its threads is in the
+ * kernel (/proc/PID/task/TID/stack), to tell a hang from slowness.
+ */
+static void dump_stacks(pid_t pgid)
+{
+	char path[300], line[256];
+	struct dirent *d, *t;
+	DIR *procs, *tasks;
+	FILE *f;
+
+	procs = opendir("/proc");
+	if (!procs)
+		return;
+	while ((d = readdir(procs))) {
+		pid_t p = atoi(d->d_name);
+
+		if (p <= 0 || getpgid(p) != pgid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task", p);
+		tasks = opendir(path);
+		if (!tasks)
+			continue;
+		while ((t = readdir(tasks))) {
+			if (t->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", p, t->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			out("# testbed: kernel stack of task %s (process %d):", t->d_name, p);
+			while (fgets(line, sizeof(line), f)) {
+				line[strcspn(line, "\n")] = 0;
+				out("#   %s", line);
+			}
+			fclose(f);
+		}
+		closedir(tasks);
+	}
+	closedir(procs);
+}
+
 /* Returns 0 pass, 1 fail, 2 skip, 3 timeout. */
 static int run_test(struct entry *e, int *status_out, double *secs)
 {
@@ -308,9 +351,18 @@ static int run_test(struct entry *e, int *status_out, double *secs)
 		}
 		if (left <= 0) {
 			if (!exited) {
+				int waited;
+
 				timed_out = 1;
+				dump_stacks(pid);
 				kill(-pid, SIGKILL);
-				waitpid(pid, &status, 0);
+				/* A task stuck in the kernel may never die: do not wait for ever. */
+				for (waited = 0; waited < 60 && waitpid(pid, &status, WNOHANG) != pid; waited++)
+					sleep(1);
+				if (waited == 60) {
+					out("# testbed: the test is still alive 60 s after SIGKILL");
+					dump_stacks(pid);
+				}
 				exited = 1;
 				deadline = now() + 5;
 				continue;
