@@ -1,13 +1,14 @@
 #!/bin/sh
 # Build the kernel Image for one configuration ("test": debug options on;
-# "bench": without them), from the work tree that linux-src.sh prepares.
-# The configuration is allnoconfig with the fragments merged on top; every
-# option a fragment asks for is checked in the result.
+# "bench": without them; see config_fragments in lib.sh), from the work
+# tree that linux-src.sh prepares.  The configuration is allnoconfig with
+# the fragments merged on top; every option's last setting in them is
+# checked in the result.
 #
 #   build-kernel.sh CONFIG      prints the build directory on its last line
 . "$(dirname "$0")/lib.sh"
 
-CONFIG=${1:?usage: build-kernel.sh test|bench}
+CONFIG=${1:?usage: build-kernel.sh test|test16k|test64k|bench}
 FRAGS=$(config_fragments "$CONFIG")
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
@@ -47,9 +48,16 @@ cat $frag_files >"$BUILD/fragment.config"
 rm -f "$BUILD/.testbed-key"
 run_logged "$OUT/logs/kernel-$CONFIG-config.log" "kernel configuration" \
 	kmake KCONFIG_ALLCONFIG="$BUILD/fragment.config" allnoconfig
+# Each option's last setting in the fragments: "=value", or "is not set".
 bad=
-for line in $(grep -h '^CONFIG_' "$BUILD/fragment.config"); do
-	grep -qx "$line" "$BUILD/.config" || bad="$bad ${line}"
+for line in $(awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { o = $0; sub(/=.*/, "", o); last[o] = $0; next }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { last[$2] = $2 "=n" }
+	END { for (o in last) print last[o] }' "$BUILD/fragment.config"); do
+	case $line in
+	*=n) ! grep -q "^${line%=n}=" "$BUILD/.config" || bad="$bad ${line}" ;;
+	*) grep -qx "$line" "$BUILD/.config" || bad="$bad ${line}" ;;
+	esac
 done
 [ -z "$bad" ] || die "the kernel configuration does not honour:$bad (see $BUILD/.config; an option may have been renamed, or depend on another)"
 

@@ -22,9 +22,11 @@ BOOT_SECONDS=${BOOT_SECONDS:-300}
 line=$(awk -v s="$SHAPE" '$1 == s' "$TOP/testbed/shapes")
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
-# Kernel arguments: the words after the CPU, but "-" and "plans=...".
+# Kernel arguments: the words after the CPU, but "-", "plans=...",
+# "kernel=..." and "optional" (see testbed/shapes).
 args=$(echo "$line" | awk '{ a = ""; for (i = 3; i <= NF; i++)
-	if ($i != "-" && $i !~ /^plans=/) a = a (a == "" ? "" : " ") $i; print a }')
+	if ($i != "-" && $i !~ /^(plans|kernel)=/ && $i != "optional")
+		a = a (a == "" ? "" : " ") $i; print a }')
 
 mkdir -p "$RES"
 log=$RES/$SHAPE.log

@@ -18,13 +18,29 @@ step "test: results in $RES"
 build_guest test
 "$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
 
-for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1 }')}; do
-	# A shape may name its own plans ("plans=a,b"), or runs $PLANS.
-	plans=$(sed 's/#.*//' "$TOP/testbed/shapes" |
-		awk -v s="$shape" '$1 == s { for (i = 3; i <= NF; i++)
-			if ($i ~ /^plans=/) print substr($i, 7) }')
+# shape_word SHAPE KEY: the value of SHAPE's "KEY=value" in testbed/shapes.
+shape_word() {
+	sed 's/#.*//' "$TOP/testbed/shapes" |
+		awk -v s="$1" -v k="$2=" '$1 == s { for (i = 3; i <= NF; i++)
+			if (index($i, k) == 1) print substr($i, length(k) + 1) }'
+}
+
+# Every shape but the "optional" ones, unless SHAPES names them.
+for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" |
+	awk 'NF { for (i = 3; i <= NF; i++) if ($i == "optional") next; print $1 }')}; do
+	# A shape may name its own plans ("plans=a,b"), or runs $PLANS, and
+	# its own kernel configuration ("kernel=test16k"), or boots the
+	# debug kernel.
+	plans=$(shape_word "$shape" plans)
+	kconf=$(shape_word "$shape" kernel)
+	image=$kbuild/arch/arm64/boot/Image
+	if [ -n "$kconf" ]; then
+		kb=$("$TOP/testbed/scripts/build-kernel.sh" "$kconf") ||
+			die "the $kconf kernel for shape $shape did not build"
+		image=$(echo "$kb" | tail -n1)/arch/arm64/boot/Image
+	fi
 	"$TOP/testbed/scripts/run-guest.sh" "$shape" "${plans:-$PLANS}" \
-		"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES"
+		"$image" "$OUT/initramfs.cpio" "$RES"
 done
 
 step "test: done"
