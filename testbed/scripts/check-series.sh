@@ -5,7 +5,13 @@
 #    "test" (base + debug fragments) and "bench" (base);
 #  - the C files a patch touches compile without new warnings at W=1
 #    (warnings already there before the patch, compared without line
-#    numbers, are not new);
+#    numbers, are not new), with "test" and "bench" and with the debug
+#    configuration at 16K and 64K pages ("test16k", "test64k"; those two
+#    compile the touched files only: a whole kernel per patch and page
+#    size would double the run, and make test-granules builds both);
+#  - a patch that touches Documentation/*.rst adds no Sphinx warning in
+#    the books it touches (make SPHINXDIRS=... htmldocs, before and after,
+#    compared without line numbers);
 #  - after the selftest patch, the KVM selftests build;
 #  - every patch passes scripts/checkpatch.pl --strict.  Stored patches
 #    carry no Signed-off-by (the export for sending adds it), and new files
@@ -13,12 +19,17 @@
 #    --ignore FILE_PATH_CHANGES; the base is Debian's source, not a clone
 #    of Linux's history, so the commit a "Fixes:" tag names cannot be looked
 #    up: --ignore UNKNOWN_COMMIT_ID.
+# Not run: sparse (make C=2).  Linux 7.3 needs a sparse that knows
+# __typeof_unqual__; Debian's sparse 0.6.4 (bookworm and trixie) does not,
+# so the kernel's scripts/checker-valid.sh rejects it.  The closing line
+# says so whenever it is not available.
 # Works in $OUT/linux/check (a git worktree of the series tree and its own
 # build directories).  Prints one line per patch and a closing verdict.
 . "$(dirname "$0")/lib.sh"
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
 need_cmd ccache ccache
+need_cmd sphinx-build python3-sphinx
 
 PATCHES=$TOP/linux/patches
 TREE=$(linux_tree)
@@ -80,11 +91,34 @@ w1_warnings() {
 	done | sort -u
 }
 
-for cfg in test bench; do
-	configure "$CHECK/build-$cfg" "$cfg"
+# rst_books PATCH: the Sphinx books (SPHINXDIRS) of the .rst files PATCH
+# touches: the first two directories under Documentation/.
+rst_books() {
+	sed -n 's|^+++ b/Documentation/\([^/]*/[^/]*\)/.*\.rst$|\1|p' "$1" | sort -u
+}
+
+# doc_warnings BOOKS...: build each book from scratch, print its Sphinx
+# warnings without line numbers.
+doc_warnings() {
+	for _book in "$@"; do
+		rm -rf "$CHECK/docs"
+		kmake "$CHECK/docs" SPHINXDIRS="$_book" htmldocs >"$LOGS/docs.tmp" 2>&1 || {
+			cat "$LOGS/docs.tmp" >&2
+			die "htmldocs of $_book failed"
+		}
+		grep -E '(WARNING|ERROR|CRITICAL):' "$LOGS/docs.tmp" |
+			sed -E 's/:[0-9]+:/:/' || true
+	done | sort -u
+}
+
+W1_CONFIGS="test bench test16k test64k"
+for cfg in $W1_CONFIGS; do
 	configure "$CHECK/w1-$cfg" "$cfg"
 	run_logged "$LOGS/prepare-w1-$cfg.log" "preparing the W=1 tree ($cfg)" \
 		kmake "$CHECK/w1-$cfg" prepare
+done
+for cfg in test bench; do
+	configure "$CHECK/build-$cfg" "$cfg"
 	step "check-series: base kernel ($cfg)"
 	run_logged "$LOGS/base-$cfg.log" "building the base kernel ($cfg)" \
 		kmake "$CHECK/build-$cfg" Image
@@ -100,21 +134,27 @@ for p in $(cat "$PATCHES/series"); do
 	subject=$(sed -n 's/^Subject: //p' "$f" | head -n1)
 	step "check-series: [$n/$total] $subject"
 	objs=$(c_objects "$f")
+	books=$(rst_books "$f")
 
-	for cfg in test bench; do
+	for cfg in $W1_CONFIGS; do
 		w1_warnings "$cfg" $objs >"$CHECK/w1-before-$cfg.txt"
 	done
+	doc_warnings $books >"$CHECK/docs-before.txt"
 
 	run_logged "$LOGS/$n-am.log" "git am $p" \
 		git -C "$WT" -c user.name=check -c user.email=check@localhost \
 		am -q "$f"
 
 	problems=
-	for cfg in test bench; do
-		if ! kmake "$CHECK/build-$cfg" Image >"$LOGS/$n-build-$cfg.log" 2>&1; then
-			problems="$problems build($cfg, see $LOGS/$n-build-$cfg.log)"
-			continue
-		fi
+	for cfg in $W1_CONFIGS; do
+		case $cfg in
+		test | bench)
+			if ! kmake "$CHECK/build-$cfg" Image >"$LOGS/$n-build-$cfg.log" 2>&1; then
+				problems="$problems build($cfg, see $LOGS/$n-build-$cfg.log)"
+				continue
+			fi
+			;;
+		esac
 		w1_warnings "$cfg" $objs >"$CHECK/w1-after-$cfg.txt"
 		new=$(comm -13 "$CHECK/w1-before-$cfg.txt" "$CHECK/w1-after-$cfg.txt")
 		if [ -n "$new" ]; then
@@ -122,6 +162,12 @@ for p in $(cat "$PATCHES/series"); do
 			problems="$problems W=1($cfg, see $LOGS/$n-w1-$cfg.log)"
 		fi
 	done
+	doc_warnings $books >"$CHECK/docs-after.txt"
+	new=$(comm -13 "$CHECK/docs-before.txt" "$CHECK/docs-after.txt")
+	if [ -n "$new" ]; then
+		echo "$new" >"$LOGS/$n-docs.log"
+		problems="$problems htmldocs(see $LOGS/$n-docs.log)"
+	fi
 
 	if grep -q '^+++ b/tools/testing/selftests/kvm/' "$f"; then
 		if ! kmake "$CHECK/build-test" headers >"$LOGS/$n-headers.log" 2>&1 ||
@@ -149,8 +195,12 @@ for p in $(cat "$PATCHES/series"); do
 	fi
 done
 
+sparse_ok=$(sh "$WT/scripts/checker-valid.sh" sparse --arch=arm64 -mlittle-endian -m64 2>/dev/null || true)
 git -C "$TREE" worktree remove --force "$WT" 2>/dev/null || true
 if [ "$failed" -ne 0 ]; then
 	die "check-series: $failed patch(es) failed"
 fi
-step "check-series: every patch applies, builds (test and bench), adds no W=1 warning, passes checkpatch"
+step "check-series: every patch applies, builds (test and bench), adds no W=1 warning (test, bench, test16k, test64k) and no htmldocs warning, passes checkpatch"
+if [ "$sparse_ok" != 1 ]; then
+	step "check-series: NOT CHECKED: sparse (C=2): no sparse that Linux accepts (scripts/checker-valid.sh; Debian's 0.6.4 lacks __typeof_unqual__)"
+fi

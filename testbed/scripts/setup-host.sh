@@ -11,7 +11,8 @@
 PACKAGES="make gcc git xz-utils cpio bc flex bison libssl-dev libelf-dev ccache curl
 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev ninja-build
-pkg-config python3 python3-venv python3-setuptools python3-ply python3-git gnuplot-nox"
+pkg-config python3 python3-venv python3-setuptools python3-ply python3-git gnuplot-nox
+python3-sphinx"
 MESON_MIN=1.5.0
 
 SOURCES=/etc/apt/sources.list.d/hdbss-kvm-trixie.sources
