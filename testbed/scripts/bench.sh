@@ -29,59 +29,8 @@ else
 	SHAPE=$("$TOP/testbed/scripts/bench-plan.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
 fi
 
-# The plan's runs are CONFIG-hdbss and CONFIG-wp; every line of the
-# simulator's output that we use, tagged with the configuration and mode.
-sim_lines "$RES/$SHAPE.log" | awk '{
-	config = $1; sub(/-[a-z]*$/, "", config)
-	mode = $1; sub(/^.*-/, "", mode)
-	$1 = config " " mode; print
-}' >"$RES/lines"
-[ -s "$RES/lines" ] || die "the guest reported no result (console: $RES/$SHAPE.log)"
-
-# Columns of summary.csv, after config and mode.
-KEYS="hdbss vcpus mib pattern write_share bandwidth_mib_s rounds converged
-unsaturated_syncs pages_dirtied wp_faults hdbss_entries hdbss_full_exits
-hdbss_error_recoveries exits tracking_exits exits_per_dirtied_page
-other_exits_per_s log_enable_ms get_ms_total clear_ms_total migration_ms
-blackout_ms baseline baseline_iqr_pct rate_before rate_during rate_after
-lost_progress_pages lost_progress_pct dest_mismatch_pages"
-
-awk -v keys="$(echo $KEYS)" '
-	BEGIN { nk = split(keys, k, " ") }
-	$3 == "result" {
-		id = $1 "," $2
-		if (!(id in seen)) { seen[id] = 1; ids[++n] = id }
-		v[id, $4] = $5
-	}
-	END {
-		printf "config,mode"
-		for (i = 1; i <= nk; i++) printf ",%s", k[i]
-		print ""
-		for (j = 1; j <= n; j++) {
-			printf "%s", ids[j]
-			for (i = 1; i <= nk; i++) printf ",%s", v[ids[j], k[i]]
-			print ""
-		}
-	}
-' "$RES/lines" >"$RES/summary.csv"
-
-awk '
-	$3 == "round" {
-		line = $1 "," $2 "," $4
-		for (i = 5; i <= NF; i++) {
-			split($i, kv, "=")
-			if (!header_done) hdr = hdr "," kv[1]
-			line = line "," kv[2]
-		}
-		if (!header_done) { print "config,mode,round" hdr; header_done = 1 }
-		print line
-	}
-' "$RES/lines" >"$RES/rounds.csv"
-
-{
-	echo "config,mode,t_ms,rate,phase"
-	awk '$3 == "sample" { print $1 "," $2 "," $4 "," $5 "," $6 }' "$RES/lines"
-} >"$RES/samples.csv"
+# summary.csv, rounds.csv and samples.csv from the console log.
+"$TOP/testbed/scripts/bench-csv.sh" "$RES" "$SHAPE"
 
 # An awk prelude for summary.csv: f(config, mode, key) is a value of it,
 # cfg[1..ncfg] the configurations in the order they ran.

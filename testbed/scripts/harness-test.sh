@@ -101,4 +101,50 @@ for c in "$TOP"/testbed/tests/run-report/*/; do
 		done
 	fi
 done
+# The CSV files of "make bench" (bench-csv.sh) on recorded console logs:
+# each case of testbed/tests/bench-csv/ has console.log and the files that
+# must come from it: want-summary.csv, want-rounds.csv, want-samples.csv.
+for c in "$TOP"/testbed/tests/bench-csv/*/; do
+	c=${c%/}
+	name=bench-csv-$(basename "$c")
+	n=$((n + 1))
+	r=$tmp/$name
+	mkdir -p "$r"
+	cp "$c/console.log" "$r/bench.log"
+	ok=1
+	"$TOP/testbed/scripts/bench-csv.sh" "$r" bench >"$r/out" 2>&1 || ok=0
+	for f in summary rounds samples; do
+		cmp -s "$r/$f.csv" "$c/want-$f.csv" || ok=0
+	done
+	if [ $ok = 1 ]; then
+		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+	else
+		bad=$((bad + 1))
+		printf 'FAIL\tharness/%s\t-\tbench-csv.sh wrote wrong CSV files from %s\n' "$name" "$c/console.log" >>"$RES/harness.verdicts"
+		sed 's/^/        | /' "$r/out" >&2
+		for f in summary rounds samples; do
+			diff -u "$c/want-$f.csv" "$r/$f.csv" | sed 's/^/        | /' >&2 || true
+		done
+	fi
+done
+# The published CSV files (docs/bench) have the columns that bench-csv.sh
+# writes today (the headers of the first case's want files) and rows of as
+# many fields as their header.
+n=$((n + 1))
+ok=1
+c=$(ls -d "$TOP"/testbed/tests/bench-csv/*/ | head -n1)
+for f in summary rounds samples; do
+	p=$TOP/docs/bench/$f.csv
+	if [ "$(head -n1 "$p")" != "$(head -n1 "$c/want-$f.csv")" ] ||
+	   ! awk -F , 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$p"; then
+		ok=0
+		echo "        | $p: not the columns of bench-csv.sh, or a row of another width" >&2
+	fi
+done
+if [ $ok = 1 ]; then
+	printf 'PASS\tharness/bench-csv-published\t-\t\n' >>"$RES/harness.verdicts"
+else
+	bad=$((bad + 1))
+	printf 'FAIL\tharness/bench-csv-published\t-\tdocs/bench CSV files do not parse into the columns bench-csv.sh writes\n' >>"$RES/harness.verdicts"
+fi
 step "harness: $((n - bad)) of $n recorded-log cases judged right"
