@@ -20,6 +20,12 @@
  * pages, and checks that the destination equals guest memory.  Copying is
  * throttled to a modelled link bandwidth (-B).
  *
+ * QEMU's use of the log, as options: -c cleans a slot in chunks (QEMU:
+ * 1 GiB), each CLEAR just before its chunk is copied; -I sets
+ * KVM_DIRTY_LOG_INITIALLY_SET, so that enabling logging protects nothing
+ * and round 0 cleans each chunk as it copies it.  By default a slot is
+ * cleaned by one CLEAR, and enabling logging protects all memory.
+ *
  * What it measures: the guest's progress rate before, during and after
  * logging, the progress lost to the migration, the cost of each round
  * (GET, CLEAR, copy) and, from the per-vCPU statistics, how the dirty pages
@@ -175,6 +181,8 @@ static u32 opt_after_ms = 2000;
 static u32 opt_sample_ms = 100;
 static u32 opt_min_round_ms = 3000;
 static u64 opt_seed = 1;
+static u32 opt_chunk_mib;
+static bool opt_initially_set;
 
 enum phase {
 	PHASE_IDLE,		/* no guest progress expected: not sampled */
@@ -243,6 +251,7 @@ struct round_rec {
 	u64 enable_ns;		/* round 0: enabling dirty logging */
 	u64 get_ns;
 	u64 clear_ns;
+	u64 clears;		/* KVM_CLEAR_DIRTY_LOG calls */
 	u64 copy_ns;
 	u64 wall_ns;
 	u64 written;		/* guest progress during the round */
@@ -579,33 +588,43 @@ static u64 count_bits(const unsigned long *bmap, u64 start, u64 end)
 	return n;
 }
 
-static u64 copy_reported_pages(struct vcpu_ctx *vc)
+/* Copy the pages that @vc->bmap reports in [@first, @first + @n). */
+static u64 copy_reported_pages(struct vcpu_ctx *vc, u64 first, u64 n)
 {
 	unsigned long bits;
-	u64 w, page, n = 0;
+	u64 w, page, copied = 0;
 
-	for (w = 0; w < vc->npages / BITS_PER_LONG; w++) {
+	for (w = first / BITS_PER_LONG; w < (first + n) / BITS_PER_LONG; w++) {
 		for (bits = vc->bmap[w]; bits; bits &= bits - 1) {
 			page = w * BITS_PER_LONG + __builtin_ctzl(bits);
 			copy_page(vc->dest + page * TEST_PAGE_SIZE,
 				  vc->hva + page * TEST_PAGE_SIZE);
-			n++;
+			copied++;
 		}
 	}
-	return n;
+	return copied;
+}
+
+/* Pages per KVM_CLEAR_DIRTY_LOG: -c MiB, or the whole slot. */
+static u64 clear_chunk_pages(const struct vcpu_ctx *vc)
+{
+	return opt_chunk_mib ? min_t(u64, (u64)opt_chunk_mib * PAGES_PER_MIB,
+				     vc->npages) : vc->npages;
 }
 
 /*
  * A collection, as QEMU does it with KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
- * fetch the log of every slot, re-arm it if @rearm (CLEAR write-protects
- * the reported pages, or makes them writable-clean with HDBSS), then send
- * the reported pages, cleaned before they are read.  The final collection
- * does not re-arm: nothing will be collected after it.
+ * fetch the log of every slot, then, chunk by chunk (-c), re-arm the log
+ * of the chunk if @rearm (CLEAR write-protects the reported pages, or
+ * makes them writable-clean with HDBSS) and send the chunk's reported
+ * pages, cleaned before they are read.  QEMU's migration thread clears
+ * a chunk (1 GiB) only when it reaches it.  The final collection does not
+ * re-arm: nothing will be collected after it.
  */
 static void collect_and_copy(struct round_rec *rec, bool rearm)
 {
+	u64 t, hot, first, n, chunk, copied;
 	struct vcpu_ctx *vc;
-	u64 t, hot, copy_start;
 	u32 i;
 
 	for (i = 0; i < sim.nr_vcpus; i++) {
@@ -613,13 +632,6 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 		t = now_ns();
 		kvm_vm_get_dirty_log(sim.vm, vc->slot, vc->bmap);
 		rec->get_ns += now_ns() - t;
-	}
-
-	for (i = 0; i < sim.nr_vcpus && rearm; i++) {
-		vc = &sim.vcpus[i];
-		t = now_ns();
-		kvm_vm_clear_dirty_log(sim.vm, vc->slot, vc->bmap, 0, vc->npages);
-		rec->clear_ns += now_ns() - t;
 	}
 
 	rec->saturated = true;
@@ -633,11 +645,26 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 	}
 	rec->dirtied += rec->stray;
 
-	copy_start = now_ns();
-	for (i = 0; i < sim.nr_vcpus; i++)
-		rec->copied += copy_reported_pages(&sim.vcpus[i]);
-	bandwidth_wait(copy_start, rec->copied);
-	rec->copy_ns = now_ns() - copy_start;
+	for (i = 0; i < sim.nr_vcpus; i++) {
+		vc = &sim.vcpus[i];
+		chunk = clear_chunk_pages(vc);
+		for (first = 0; first < vc->npages; first += chunk) {
+			n = min(chunk, vc->npages - first);
+			if (rearm) {
+				t = now_ns();
+				kvm_vm_clear_dirty_log(sim.vm, vc->slot,
+						       vc->bmap + first / BITS_PER_LONG,
+						       first, n);
+				rec->clear_ns += now_ns() - t;
+				rec->clears++;
+			}
+			t = now_ns();
+			copied = copy_reported_pages(vc, first, n);
+			bandwidth_wait(t, copied);
+			rec->copy_ns += now_ns() - t;
+			rec->copied += copied;
+		}
+	}
 }
 
 /* Round 0: start logging, then send all memory. */
@@ -657,6 +684,18 @@ static void round_full(struct mark *cur)
 	}
 	rec->enable_ns = log_enable_ns;
 
+	/*
+	 * With KVM_DIRTY_LOG_INITIALLY_SET (as QEMU), enabling logging
+	 * protects nothing and the log reports every page: the first
+	 * collection cleans memory chunk by chunk as it is sent.
+	 */
+	if (opt_initially_set) {
+		collect_and_copy(rec, true);
+		rec->dirtied = 0;
+		rec->stray = 0;
+		goto out;
+	}
+
 	t = now_ns();
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
@@ -667,6 +706,7 @@ static void round_full(struct mark *cur)
 	}
 	bandwidth_wait(t, rec->copied);
 	rec->copy_ns = now_ns() - t;
+out:
 	rec->saturated = true;
 
 	sleep_until(start.t + (u64)opt_min_round_ms * NSEC_PER_MS);
@@ -839,9 +879,15 @@ static void setup(void)
 		    sim.vm->max_gfn,
 		    "Test memory ends beyond the guest's IPA space, use a smaller -m or -v");
 
-	/* Without INITIALLY_SET: enabling logging write-protects everything. */
+	/*
+	 * Without INITIALLY_SET (-I), enabling logging protects everything
+	 * (write protection, or writable-clean with HDBSS) at once.
+	 */
+	if (opt_initially_set && !(caps & KVM_DIRTY_LOG_INITIALLY_SET))
+		ksft_exit_skip("no KVM_DIRTY_LOG_INITIALLY_SET\n");
 	vm_enable_cap(sim.vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
-		      KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE);
+		      KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+		      (opt_initially_set ? KVM_DIRTY_LOG_INITIALLY_SET : 0));
 
 	/* The order of the hot pages: not logged, not migrated. */
 	if (aux_pages) {
@@ -900,14 +946,15 @@ static void print_round(u32 n, const struct round_rec *r)
 	double rt = rate(r->written, r->wall_ns);
 
 	if (r->kind == ROUND_FULL)
-		printf("# round %2u (%s): logging enabled in %.1f ms, %lu pages copied in %.1f ms",
-		       n, kind_names[r->kind], ns_to_ms(r->enable_ns), r->copied,
-		       ns_to_ms(r->copy_ns));
+		printf("# round %2u (%s): logging enabled in %.1f ms, GET %.1f ms, %lu CLEARs %.1f ms, %lu pages copied in %.1f ms",
+		       n, kind_names[r->kind], ns_to_ms(r->enable_ns),
+		       ns_to_ms(r->get_ns), r->clears, ns_to_ms(r->clear_ns),
+		       r->copied, ns_to_ms(r->copy_ns));
 	else
-		printf("# round %2u (%s): %lu pages dirtied%s, GET %.1f ms, CLEAR %.1f ms, copy %.1f ms",
+		printf("# round %2u (%s): %lu pages dirtied%s, GET %.1f ms, %lu CLEARs %.1f ms, copy %.1f ms",
 		       n, kind_names[r->kind], r->dirtied,
 		       r->saturated ? "" : " (not the whole hot set)",
-		       ns_to_ms(r->get_ns), ns_to_ms(r->clear_ns),
+		       ns_to_ms(r->get_ns), r->clears, ns_to_ms(r->clear_ns),
 		       ns_to_ms(r->copy_ns));
 	printf(", round %.1f ms, guest %.0f pages/s; wp faults %lu, HDBSS entries %lu, full exits %lu, exits %lu\n",
 	       ns_to_ms(r->wall_ns), rt, r->d.wp_faults, r->d.entries,
@@ -916,9 +963,10 @@ static void print_round(u32 n, const struct round_rec *r)
 		printf("# round %u: %lu reported pages are outside the hot set\n",
 		       n, r->stray);
 
-	printf("# round %u kind=%s dirtied=%lu copied=%lu get_ms=%.3f clear_ms=%.3f copy_ms=%.3f wall_ms=%.3f rate=%.0f wp_faults=%lu hdbss_entries=%lu hdbss_full_exits=%lu exits=%lu saturated=%s\n",
+	printf("# round %u kind=%s dirtied=%lu copied=%lu get_ms=%.3f clear_ms=%.3f clears=%lu copy_ms=%.3f wall_ms=%.3f rate=%.0f wp_faults=%lu hdbss_entries=%lu hdbss_full_exits=%lu exits=%lu saturated=%s\n",
 	       n, kind_names[r->kind], r->dirtied, r->copied,
-	       ns_to_ms(r->get_ns), ns_to_ms(r->clear_ns), ns_to_ms(r->copy_ns),
+	       ns_to_ms(r->get_ns), ns_to_ms(r->clear_ns), r->clears,
+	       ns_to_ms(r->copy_ns),
 	       ns_to_ms(r->wall_ns), rt, r->d.wp_faults, r->d.entries,
 	       r->d.full_exits, r->d.exits, sat);
 }
@@ -926,7 +974,8 @@ static void print_round(u32 n, const struct round_rec *r)
 static void help(const char *name)
 {
 	printf("usage: %s [-h] [-v vcpus] [-m MiB] [-w percent] [-p seq|rand] [-B MiB/s]\n"
-	       "       [-D pages] [-R rounds] [-r ms] [-W ms] [-A ms] [-t ms] [-s seed]\n",
+	       "       [-D pages] [-R rounds] [-r ms] [-W ms] [-A ms] [-t ms] [-s seed]\n"
+	       "       [-c MiB] [-I]\n",
 	       name);
 	printf(" -v: vCPUs, each writing its own memslot (default %u, max %u)\n",
 	       opt_vcpus, MAX_VCPUS);
@@ -949,6 +998,8 @@ static void help(const char *name)
 	printf(" -t: progress sampling period in ms, 0 for none (default %u)\n",
 	       opt_sample_ms);
 	printf(" -s: seed of the rand order (default %lu)\n", opt_seed);
+	printf(" -c: MiB cleaned by one KVM_CLEAR_DIRTY_LOG, as QEMU's 1024 (default: a whole slot)\n");
+	printf(" -I: KVM_DIRTY_LOG_INITIALLY_SET, as QEMU: round 0 cleans as it copies\n");
 	printf(" -h: print this message\n");
 }
 
@@ -957,7 +1008,7 @@ static void parse_args(int argc, char *argv[])
 	char *end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:c:I")) != -1) {
 		switch (opt) {
 		case 'v':
 			opt_vcpus = atoi_positive("Number of vCPUs", optarg);
@@ -1006,6 +1057,12 @@ static void parse_args(int argc, char *argv[])
 			TEST_ASSERT(!errno && end != optarg && !*end,
 				    "-s: invalid seed '%s'", optarg);
 			break;
+		case 'c':
+			opt_chunk_mib = atoi_positive("CLEAR chunk in MiB", optarg);
+			break;
+		case 'I':
+			opt_initially_set = true;
+			break;
 		case 'h':
 			help(argv[0]);
 			exit(KSFT_PASS);
@@ -1023,7 +1080,7 @@ int main(int argc, char *argv[])
 	double expected, lost, lost_pct, other_exits_s;
 	double baseline, baseline_iqr, iqr;
 	struct round_rec *rec;
-	u64 dirtied = 0, get_ns = 0, clear_ns = 0, mismatch, tracking;
+	u64 dirtied = 0, get_ns = 0, clear_ns = 0, clears = 0, mismatch, tracking;
 	u32 i, nr_iter = 0, unsaturated = 0;
 	bool converged = false;
 	struct vstats tot;
@@ -1042,6 +1099,9 @@ int main(int argc, char *argv[])
 		       sim.vcpus[0].hot_pages, pattern_names[opt_pattern], opt_seed);
 	ksft_print_msg("copy at %u MiB/s, blackout budget %u pages per vCPU, at most %u rounds of at least %u ms\n",
 		       opt_bw_mib, opt_budget, opt_rounds, opt_min_round_ms);
+	ksft_print_msg("KVM_CLEAR_DIRTY_LOG of %lu pages at a time%s\n",
+		       clear_chunk_pages(&sim.vcpus[0]),
+		       opt_initially_set ? ", KVM_DIRTY_LOG_INITIALLY_SET" : "");
 	ksft_print_msg("prefaulting %u MiB; warm-up %u ms, after %u ms, samples every %u ms\n",
 		       opt_vcpus * opt_mib, opt_warmup_ms, opt_after_ms,
 		       opt_sample_ms);
@@ -1110,6 +1170,7 @@ int main(int argc, char *argv[])
 		dirtied += rec->dirtied;
 		get_ns += rec->get_ns;
 		clear_ns += rec->clear_ns;
+		clears += rec->clears;
 		unsaturated += !rec->saturated;
 	}
 
@@ -1178,6 +1239,9 @@ int main(int argc, char *argv[])
 	printf("# result log_enable_ms %.3f\n", ns_to_ms(sim.rounds[0].enable_ns));
 	printf("# result get_ms_total %.3f\n", ns_to_ms(get_ns));
 	printf("# result clear_ms_total %.3f\n", ns_to_ms(clear_ns));
+	printf("# result clears %lu\n", clears);
+	printf("# result clear_chunk_pages %lu\n", clear_chunk_pages(&sim.vcpus[0]));
+	printf("# result initially_set %u\n", opt_initially_set);
 	printf("# result migration_ms %.3f\n", ns_to_ms(m_end.t - m_enable.t));
 	printf("# result blackout_ms %.3f\n", ns_to_ms(m_end.t - m_stop.t));
 	printf("# result baseline %.0f\n", baseline);
