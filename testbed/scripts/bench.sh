@@ -3,9 +3,11 @@
 # BENCH_PLAN (testbed/plans/bench.plan), each configuration with FEAT_HDBSS
 # and with write-protect dirty logging, on the bench kernel; then write,
 # in $OUT/results/bench-DATE (and bench-latest):
-#   summary.csv   a row per run: configuration, mode and every result
+#   summary.csv   a row per run: configuration, repetition, mode and
+#                 every result
 #   rounds.csv    a row per round of every run
 #   samples.csv   the guest's progress rate, sampled every 100 ms
+#   medians.csv   medians and intervals over the repetitions
 #   report.md     the method, the A/B table per configuration, the plots
 #   exits.png, lost.png, progress.png   the plots (gnuplot)
 # BENCH_FROM=DIR makes the files again from the console log of an earlier
@@ -15,7 +17,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PLAN=${BENCH_PLAN:-bench}
-# The configuration whose progress over time is plotted.
+# The configuration (and repetition, 1 unless it ends in -N) whose
+# progress over time is plotted.
 BASE=${BENCH_BASE:-v2-m256-rand}
 
 if [ -n "${BENCH_FROM:-}" ]; then
@@ -32,42 +35,83 @@ fi
 # summary.csv, rounds.csv and samples.csv from the console log.
 "$TOP/testbed/scripts/bench-csv.sh" "$RES" "$SHAPE"
 
-# An awk prelude for summary.csv: f(config, mode, key) is a value of it,
-# cfg[1..ncfg] the configurations in the order they ran.
-CSV_AWK='
-	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+# An awk prelude for medians.csv: m(config, mode, key) is the median over
+# the repetitions, iv(...) "median [lo, hi]" (the median alone for one
+# run or when lo = hi), n(...) the number of runs, cfg[1..ncfg] the configurations in the
+# order they ran.
+MED_AWK='
+	BEGIN { MODES["hdbss"]; MODES["wp"] }
+	NR == 1 { next }
 	{
 		if (!($1 in seen)) { seen[$1] = 1; cfg[++ncfg] = $1 }
-		for (i = 1; i <= NF; i++) v[$1, $2, i] = $i
+		N[$1, $2, $3] = $4; M[$1, $2, $3] = $5
+		LO[$1, $2, $3] = $6; HI[$1, $2, $3] = $7; COV[$1, $2, $3] = $8
 	}
-	function f(c, m, key) { return v[c, m, col[key]] }
-	# The lost progress in percent, starred when the noise is larger.
-	function lost(c, m,   x, n) {
-		x = f(c, m, "lost_progress_pct"); n = f(c, m, "baseline_iqr_pct")
-		return x "%" ((x < 0 ? -x : x) <= n + 0 ? "*" : "")
+	function m(c, mo, k) { return M[c, mo, k] }
+	function n(c, mo, k) { return N[c, mo, k] }
+	function lo(c, mo, k) { return LO[c, mo, k] }
+	function hi(c, mo, k) { return HI[c, mo, k] }
+	function num(x, d) { return d == "" ? x : sprintf("%." d "f", x) }
+	# The median alone, "-" for a mode the plan did not run.
+	function mm(c, mo, k, d) { return N[c, mo, k] == "" ? "-" : num(M[c, mo, k], d) }
+	function iv(c, mo, k, d) {
+		if (N[c, mo, k] == "") return "-"
+		if (N[c, mo, k] < 2 || LO[c, mo, k] == HI[c, mo, k]) return num(M[c, mo, k], d)
+		return num(M[c, mo, k], d) " [" num(LO[c, mo, k], d) ", " num(HI[c, mo, k], d) "]"
+	}
+	# An interval that holds zero is not a measured loss (or gain).
+	function lost(c, mo,   s) {
+		if (N[c, mo, "lost_progress_pct"] == "") return "-"
+		s = iv(c, mo, "lost_progress_pct", 1) "%"
+		if (n(c, mo, "lost_progress_pct") > 1 && lo(c, mo, "lost_progress_pct") <= 0 &&
+		    hi(c, mo, "lost_progress_pct") >= 0)
+			s = s " (holds 0)"
+		return s
+	}
+	function pages(c,   h, w) {
+		h = iv(c, "hdbss", "pages_dirtied"); w = iv(c, "wp", "pages_dirtied")
+		return h == w ? h : h " / " w
+	}
+	function ratio(a, b) { return a != "" && b > 0 ? sprintf("%.2f", a / b) : "-" }
+	# "pass" when every run of the configuration found the destination
+	# equal to guest memory.
+	function dest(c,   mo, bad, any) {
+		for (mo in MODES) {
+			if (N[c, mo, "dest_mismatch_pages"] == "") continue
+			any = 1
+			if (HI[c, mo, "dest_mismatch_pages"] != 0) bad = 1
+		}
+		return any && !bad ? "pass (every run)" : "FAIL"
 	}
 '
 
-# Plot data.  exits.dat and lost.dat: a row per configuration.  For the
-# progress plot, per mode: seconds since logging started, the rate in percent
-# of the baseline, and the progress lost so far in seconds of baseline work.
-awk -F, -v res="$RES" "$CSV_AWK"'
+# Plot data.  exits.dat and lost.dat: a row per configuration, the median,
+# low and high of the interval for HDBSS, then for WP.  For the progress
+# plot, per mode, the first repetition of the base configuration: seconds
+# since logging started, the rate in percent of the baseline, and the
+# progress lost so far in seconds of baseline work.
+awk -F, -v res="$RES" "$MED_AWK"'
 END {
 	for (i = 1; i <= ncfg; i++) {
 		c = cfg[i]
-		print c, f(c, "hdbss", "exits_per_dirtied_page"),
-			f(c, "wp", "exits_per_dirtied_page") >res "/exits.dat"
-		print c, f(c, "hdbss", "lost_progress_pct"),
-			f(c, "wp", "lost_progress_pct") >res "/lost.dat"
+		k = "exits_per_dirtied_page"
+		print c, m(c, "hdbss", k), lo(c, "hdbss", k), hi(c, "hdbss", k),
+			m(c, "wp", k), lo(c, "wp", k), hi(c, "wp", k) >res "/exits.dat"
+		k = "lost_progress_pct"
+		print c, m(c, "hdbss", k), lo(c, "hdbss", k), hi(c, "hdbss", k),
+			m(c, "wp", k), lo(c, "wp", k), hi(c, "wp", k) >res "/lost.dat"
 	}
-}' "$RES/summary.csv"
+}' "$RES/medians.csv"
+BASE_CFG=$(echo "$BASE" | sed 's/-[0-9]*$//')
+BASE_REP=$(echo "$BASE" | sed -n 's/.*-\([0-9][0-9]*\)$/\1/p')
 for mode in hdbss wp; do
-	base=$(awk -F, -v c="$BASE" -v m="$mode" "$CSV_AWK"'
-		END { print f(c, m, "baseline") }' "$RES/summary.csv")
-	awk -F, -v c="$BASE" -v m="$mode" -v b="${base:-0}" '
-		$1 != c || $2 != m { next }
-		{ t[++n] = $3; r[n] = $4; ph[n] = $5 }
-		$5 == "before" { t0 = $3 }
+	base=$(awk -F, -v c="$BASE_CFG" -v r="${BASE_REP:-1}" -v m="$mode" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == c && $2 == r && $3 == m { print $col["baseline"] }' "$RES/summary.csv")
+	awk -F, -v c="$BASE_CFG" -v rep="${BASE_REP:-1}" -v m="$mode" -v b="${base:-0}" '
+		$1 != c || $2 != rep || $3 != m { next }
+		{ t[++n] = $4; r[n] = $5; ph[n] = $6 }
+		$6 == "before" { t0 = $4 }
 		END {
 			for (i = 1; i <= n; i++) {
 				if (i > 1 && (ph[i] == "logging" || ph[i] == "blackout") && b > 0)
@@ -78,6 +122,8 @@ for mode in hdbss wp; do
 		}
 	' "$RES/samples.csv" >"$RES/progress-$mode.dat"
 done
+[ -s "$RES/progress-hdbss.dat" ] || [ -s "$RES/progress-wp.dat" ] ||
+	die "no progress samples of $BASE_CFG, repetition ${BASE_REP:-1} (BENCH_BASE=$BASE: a configuration of plan $PLAN?)"
 
 step "bench: plots"
 run_logged "$OUT/logs/bench-gnuplot.log" "gnuplot (plots of $RES)" \
@@ -85,6 +131,7 @@ run_logged "$OUT/logs/bench-gnuplot.log" "gnuplot (plots of $RES)" \
 
 # The report.
 commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
+reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv" | sort -n | uniq | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
 {
 	echo "# HDBSS benchmark: simulated live migration"
 	echo
@@ -92,59 +139,79 @@ commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 	echo "CPUs), bench kernel (no debug options), project commit $commit."
 	echo "Produced by \`make bench\` (testbed/scripts/bench.sh, plan $PLAN)."
 	echo
-	echo "Each configuration runs testbed/bench/migrate_sim twice on the same boot:"
-	echo "with FEAT_HDBSS (kvm.hdbss=1) and with write-protect dirty logging"
-	echo "(kvm.hdbss=0).  The guest's vCPUs write a hot set of 25% of their memory"
-	echo "in a loop; the host runs pre-copy rounds of at least 3 s (GET and CLEAR"
-	echo "of the dirty log, copy at 200 MiB/s), a blackout, and checks that the"
-	echo "destination copy equals guest memory.  Configuration names: vCPUs (v),"
-	echo "MiB per vCPU (m), order of the writes (rand or seq)."
+	echo "Each configuration runs testbed/bench/migrate_sim with FEAT_HDBSS"
+	echo "(kvm.hdbss=1) and with write-protect dirty logging (kvm.hdbss=0), on"
+	echo "the same boot, $reps time(s) each, the order of the two modes"
+	echo "alternating from one repetition to the next.  The guest's vCPUs"
+	echo "write a hot set of 25% of their memory in a loop; the host runs"
+	echo "pre-copy rounds of at least 3 s (GET and CLEAR of the dirty log, copy"
+	echo "at 200 MiB/s), a blackout, and checks that the destination copy"
+	echo "equals guest memory.  Configuration names: vCPUs (v), MiB per vCPU"
+	echo "(m), order of the writes (rand or seq); see the plan for others."
+	echo
+	echo "Figures are medians over the repetitions, with the interval"
+	echo "[x(k), x(n+1-k)] of the order statistics: distribution-free, it holds"
+	echo "the population median with the probability given in medians.csv"
+	echo "(column coverage_pct: 93.8% for 5 runs, 75% for 3; the whole range"
+	echo "of the runs for fewer than 6).  A lost progress whose interval holds"
+	echo "zero is marked so: not a measured loss."
 	echo
 	echo "**Times come from an emulated CPU**: only the counts and the ratios"
 	echo "between the two modes of one run carry over to hardware.  Rates vary by"
-	echo "10-30% between 100 ms samples under emulation (column \"noise\": the"
-	echo "interquartile range of the baseline samples); a lost progress smaller"
-	echo "than that is not measurable here."
+	echo "10-30% between 100 ms samples under emulation (the interquartile"
+	echo "range of a run's baseline samples is baseline_iqr_pct in summary.csv)."
 	echo
-	echo "## Dirty tracking and lost progress"
+	echo "## Dirty tracking"
 	echo
 	echo "Dirty-tracking exits: write-protect faults plus HDBSS buffer-full exits."
-	echo "Lost progress: the guest's baseline rate (logging off) over the whole"
-	echo "migration, blackout included, minus what it wrote, in percent."
 	echo
-	awk -F, "$CSV_AWK"'
+	awk -F, "$MED_AWK"'
 	END {
-		print "| configuration | pages dirtied | HDBSS entries | buffer-full exits | write-protect faults | exits per dirtied page, HDBSS | exits per dirtied page, WP | ratio | lost progress, HDBSS | lost progress, WP | noise (HDBSS / WP) | destination check |"
-		print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+		print "| configuration | runs a mode | pages dirtied (HDBSS / WP) | HDBSS entries | buffer-full exits | write-protect faults | exits per dirtied page, HDBSS | exits per dirtied page, WP | ratio | destination check |"
+		print "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"
 		for (i = 1; i <= ncfg; i++) {
 			c = cfg[i]
-			h = f(c, "hdbss", "exits_per_dirtied_page")
-			w = f(c, "wp", "exits_per_dirtied_page")
-			ratio = h > 0 ? sprintf("%.0fx", w / h) : "-"
-			ph = f(c, "hdbss", "pages_dirtied"); pw = f(c, "wp", "pages_dirtied")
-			pd = ph == pw ? ph : ph " / " pw
-			mh = f(c, "hdbss", "dest_mismatch_pages"); mw = f(c, "wp", "dest_mismatch_pages")
-			dest = mh == "0" && mw == "0" ? "pass" : "FAIL (" mh " / " mw " pages)"
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% / %s%% | %s |\n",
-				c, pd, f(c, "hdbss", "hdbss_entries"),
-				f(c, "hdbss", "hdbss_full_exits"), f(c, "wp", "wp_faults"),
-				h, w, ratio, lost(c, "hdbss"), lost(c, "wp"),
-				f(c, "hdbss", "baseline_iqr_pct"), f(c, "wp", "baseline_iqr_pct"),
-				dest
-			for (m = 1; m <= 2; m++) {
-				mode = m == 1 ? "hdbss" : "wp"
-				if (f(c, mode, "unsaturated_syncs") > 0)
-					note = note sprintf("- %s-%s: %s collection(s) did not report the whole hot set.\n",
-						c, mode, f(c, mode, "unsaturated_syncs"))
-			}
+			h = m(c, "hdbss", "exits_per_dirtied_page")
+			w = m(c, "wp", "exits_per_dirtied_page")
+			printf "| %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				c, n(c, "hdbss", "pages_dirtied") + 0, n(c, "wp", "pages_dirtied") + 0,
+				pages(c),
+				iv(c, "hdbss", "hdbss_entries"), iv(c, "hdbss", "hdbss_full_exits"),
+				iv(c, "wp", "wp_faults"),
+				iv(c, "hdbss", "exits_per_dirtied_page"),
+				iv(c, "wp", "exits_per_dirtied_page"),
+				(h > 0 && w != "" ? sprintf("%.0fx", w / h) : "-"), dest(c)
 		}
-		print ""
-		print "\\* Not larger than the noise of that run: not measurable here."
-		if (note != "")
-			printf "\nCounts of these runs depend on timing:\n\n%s", note
-	}' "$RES/summary.csv"
+	}' "$RES/medians.csv"
+	awk -F, '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["unsaturated_syncs"] > 0 {
+			note = note sprintf("- %s, run %s, %s: %s collection(s) did not report the whole hot set.\n",
+				$1, $2, $3, $col["unsaturated_syncs"])
+		}
+		END { if (note != "") printf "\nCounts of these runs depend on timing:\n\n%s", note }
+	' "$RES/summary.csv"
 	echo
 	echo "![Dirty-tracking exits per dirtied page](exits.png)"
+	echo
+	echo "## Lost progress"
+	echo
+	echo "The guest's baseline rate (logging off, before and after) over the"
+	echo "whole migration, blackout included, minus what it wrote, in percent."
+	echo "The rate while logging is in rate_during (summary.csv, pages a second)."
+	echo
+	awk -F, "$MED_AWK"'
+	END {
+		print "| configuration | lost progress, HDBSS | lost progress, WP | rate while logging, HDBSS / WP (pages/s) | baseline noise (IQR %), HDBSS / WP |"
+		print "|---|--:|--:|--:|--:|"
+		for (i = 1; i <= ncfg; i++) {
+			c = cfg[i]
+			printf "| %s | %s | %s | %s / %s | %s / %s |\n", c,
+				lost(c, "hdbss"), lost(c, "wp"),
+				mm(c, "hdbss", "rate_during", 0), mm(c, "wp", "rate_during", 0),
+				mm(c, "hdbss", "baseline_iqr_pct"), mm(c, "wp", "baseline_iqr_pct")
+		}
+	}' "$RES/medians.csv"
 	echo
 	echo "![Lost progress per configuration](lost.png)"
 	echo
@@ -152,30 +219,37 @@ commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 	echo
 	echo "The guest's progress rate in percent of its baseline, and the progress"
 	echo "lost so far in seconds of baseline work, from the start of logging; the"
-	echo "blackout ends the migration, then the guest runs with logging off."
+	echo "blackout ends the migration, then the guest runs with logging off.  One"
+	echo "repetition (the first) of each mode."
 	echo
 	echo "![Guest progress over time](progress.png)"
 	echo
 	echo "## Cost of the log operations (emulated time)"
 	echo
-	awk -F, "$CSV_AWK"'
+	echo "GET plus CLEAR per pre-copy round: the mean over a run's rounds, then"
+	echo "the median over the runs.  Under emulation only the ratio between the"
+	echo "modes of one run means something, and only roughly (TLB invalidation"
+	echo "and the vCPU kicks cost the emulator what they do not cost hardware)."
+	echo
+	awk -F, "$MED_AWK"'
 	END {
-		print "| configuration | rounds | GET total ms, HDBSS / WP | CLEAR total ms, HDBSS / WP | blackout ms, HDBSS / WP | other exits/s, HDBSS / WP |"
+		print "| configuration | GET + CLEAR per round, HDBSS (ms) | WP (ms) | ratio of medians | blackout, HDBSS / WP (ms) | other exits/s, HDBSS / WP |"
 		print "|---|--:|--:|--:|--:|--:|"
 		for (i = 1; i <= ncfg; i++) {
 			c = cfg[i]
-			printf "| %s | %s | %s / %s | %s / %s | %s / %s | %s / %s |\n",
-				c, f(c, "hdbss", "rounds"),
-				f(c, "hdbss", "get_ms_total"), f(c, "wp", "get_ms_total"),
-				f(c, "hdbss", "clear_ms_total"), f(c, "wp", "clear_ms_total"),
-				f(c, "hdbss", "blackout_ms"), f(c, "wp", "blackout_ms"),
-				f(c, "hdbss", "other_exits_per_s"), f(c, "wp", "other_exits_per_s")
+			k = "logop_ms_per_round"
+			printf "| %s | %s | %s | %s | %s / %s | %s / %s |\n", c,
+				iv(c, "hdbss", k, 2), iv(c, "wp", k, 2),
+				ratio(m(c, "hdbss", k), m(c, "wp", k)),
+				mm(c, "hdbss", "blackout_ms", 1), mm(c, "wp", "blackout_ms", 1),
+				mm(c, "hdbss", "other_exits_per_s", 0), mm(c, "wp", "other_exits_per_s", 0)
 		}
-	}' "$RES/summary.csv"
+	}' "$RES/medians.csv"
 	echo
 	echo "Other exits are host timer ticks (HZ=250 per busy CPU) and kicks: they"
-	echo "grow with time, not with writes.  Raw data: summary.csv, rounds.csv,"
-	echo "samples.csv."
+	echo "grow with time, not with writes.  Raw data: summary.csv (a row per"
+	echo "run), rounds.csv, samples.csv, medians.csv (columns in"
+	echo "testbed/scripts/bench-csv.sh)."
 } >"$RES/report.md"
 rm -f "$RES/lines"
 

@@ -103,7 +103,8 @@ for c in "$TOP"/testbed/tests/run-report/*/; do
 done
 # The CSV files of "make bench" (bench-csv.sh) on recorded console logs:
 # each case of testbed/tests/bench-csv/ has console.log and the files that
-# must come from it: want-summary.csv, want-rounds.csv, want-samples.csv.
+# must come from it: want-summary.csv, want-rounds.csv, want-samples.csv,
+# want-medians.csv.
 for c in "$TOP"/testbed/tests/bench-csv/*/; do
 	c=${c%/}
 	name=bench-csv-$(basename "$c")
@@ -113,7 +114,7 @@ for c in "$TOP"/testbed/tests/bench-csv/*/; do
 	cp "$c/console.log" "$r/bench.log"
 	ok=1
 	"$TOP/testbed/scripts/bench-csv.sh" "$r" bench >"$r/out" 2>&1 || ok=0
-	for f in summary rounds samples; do
+	for f in summary rounds samples medians; do
 		cmp -s "$r/$f.csv" "$c/want-$f.csv" || ok=0
 	done
 	if [ $ok = 1 ]; then
@@ -122,7 +123,7 @@ for c in "$TOP"/testbed/tests/bench-csv/*/; do
 		bad=$((bad + 1))
 		printf 'FAIL\tharness/%s\t-\tbench-csv.sh wrote wrong CSV files from %s\n' "$name" "$c/console.log" >>"$RES/harness.verdicts"
 		sed 's/^/        | /' "$r/out" >&2
-		for f in summary rounds samples; do
+		for f in summary rounds samples medians; do
 			diff -u "$c/want-$f.csv" "$r/$f.csv" | sed 's/^/        | /' >&2 || true
 		done
 	fi
@@ -133,7 +134,7 @@ done
 n=$((n + 1))
 ok=1
 c=$(ls -d "$TOP"/testbed/tests/bench-csv/*/ | head -n1)
-for f in summary rounds samples; do
+for f in summary rounds samples medians; do
 	p=$TOP/docs/bench/$f.csv
 	if [ "$(head -n1 "$p")" != "$(head -n1 "$c/want-$f.csv")" ] ||
 	   ! awk -F , 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$p"; then
