@@ -11,7 +11,9 @@
 #   report.md     the method, the A/B table per configuration, the plots
 #   exits.png, lost.png, progress.png   the plots (gnuplot)
 # BENCH_FROM=DIR makes the files again from the console log of an earlier
-# run in DIR, without running anything.  BENCH_PUBLISH=1 then copies the
+# run in DIR, without running anything (BENCH_PREV=DIR2: the earlier run
+# to compare with).  Counts are compared with the latest earlier run of
+# the same plan, options and kernel series.  BENCH_PUBLISH=1 then copies the
 # report, the plots and the CSV files to docs/bench/, the published
 # results that README.md shows.
 . "$(dirname "$0")/lib.sh"
@@ -21,15 +23,29 @@ PLAN=${BENCH_PLAN:-bench}
 # progress over time is plotted.
 BASE=${BENCH_BASE:-v2-m256-rand}
 
+# What makes two runs comparable (as for "make run"): the plan's lines,
+# the options, the shape and the kernel series' code.
+ARGS="$PLAN $(sed 's/#.*//' "$TOP/testbed/plans/$PLAN.plan" | awk 'NF' | cksum | cut -d' ' -f1) \
+$(echo ${BENCH_ARGS:-}) ${RUN_SHAPE:-first-shape} series-$(series_id)"
+
 if [ -n "${BENCH_FROM:-}" ]; then
 	# Only the report, again, from the console log of an earlier run.
 	RES=$(cd "$BENCH_FROM" && pwd) || die "no results directory $BENCH_FROM"
 	SHAPE=$(basename "$(ls "$RES"/*.log | head -n1)" .log)
+	PREV=${BENCH_PREV:-}
 else
+	# The latest earlier run with the same, if any (the glob sorts by date).
+	PREV=
+	for d in "$OUT"/results/bench-2*; do
+		if [ -s "$d/medians.csv" ] && [ "$(cat "$d/bench-args" 2>/dev/null)" = "$ARGS" ]; then
+			PREV=$d
+		fi
+	done
 	RES=$OUT/results/bench-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$RES"
 	ln -sfn "$(basename "$RES")" "$OUT/results/bench-latest"
 	SHAPE=$("$TOP/testbed/scripts/bench-plan.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
+	printf '%s\n' "$ARGS" >"$RES/bench-args"
 fi
 
 # summary.csv, rounds.csv and samples.csv from the console log.
@@ -178,8 +194,8 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 				pages(c),
 				iv(c, "hdbss", "hdbss_entries"), iv(c, "hdbss", "hdbss_full_exits"),
 				iv(c, "wp", "wp_faults"),
-				iv(c, "hdbss", "exits_per_dirtied_page"),
-				iv(c, "wp", "exits_per_dirtied_page"),
+				iv(c, "hdbss", "exits_per_dirtied_page", 5),
+				iv(c, "wp", "exits_per_dirtied_page", 5),
 				(h > 0 && w != "" ? sprintf("%.0fx", w / h) : "-"), dest(c)
 		}
 	}' "$RES/medians.csv"
@@ -250,6 +266,45 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "grow with time, not with writes.  Raw data: summary.csv (a row per"
 	echo "run), rounds.csv, samples.csv, medians.csv (columns in"
 	echo "testbed/scripts/bench-csv.sh)."
+	echo
+	echo "## Repeatability"
+	echo
+	if [ -z "$PREV" ]; then
+		echo "No earlier run of this plan, with these options and this kernel"
+		echo "series, to compare with."
+	else
+		# Counts: the medians of the dirty-tracking counts against the
+		# earlier run's; lost progress: do the intervals overlap?
+		awk -F, -v prev="$(basename "$PREV")" '
+			NR == FNR { if (FNR > 1) { p[$1, $2, $3] = $5; plo[$1, $2, $3] = $6; phi[$1, $2, $3] = $7 }; next }
+			FNR == 1 { next }
+			!(($1, $2, $3) in p) { next }
+			$3 ~ /^(pages_dirtied|wp_faults|hdbss_entries|hdbss_full_exits|tracking_exits)$/ {
+				a = p[$1, $2, $3] + 0; b = $5 + 0; nc++
+				d = a == b ? 0 : (a > b ? a - b : b - a) * 100 / (a > b ? a : b)
+				if (d >= worst) { worst = d; what = $1 " " $2 " " $3 ": " a " then " b }
+			}
+			$3 == "lost_progress_pct" {
+				nl++
+				if ($6 > phi[$1, $2, $3] || $7 < plo[$1, $2, $3]) {
+					apart++
+					list = list sprintf("\n- %s, %s: [%s, %s] then [%s, %s]", $1, $2,
+						plo[$1, $2, $3], phi[$1, $2, $3], $6, $7)
+				}
+			}
+			END {
+				if (!nc) {
+					printf "The earlier run %s has no configuration in common with this one.\n", prev
+					exit
+				}
+				printf "Against the earlier run %s with the same plan, options and series:\n\n", prev
+				printf "- median counts (%d compared: pages dirtied, write-protect faults, HDBSS\n", nc
+				printf "  entries, buffer-full exits, dirty-tracking exits) within %.1f%%%s;\n",
+					worst, (worst > 0 ? " (largest: " what ")" : "")
+				printf "- lost-progress intervals: %d of %d overlap%s\n", nl - apart, nl,
+					apart ? "; apart:" list : "."
+			}' "$PREV/medians.csv" "$RES/medians.csv"
+	fi
 } >"$RES/report.md"
 rm -f "$RES/lines"
 
@@ -262,5 +317,7 @@ fi
 echo
 echo "Benchmark report: $RES/report.md"
 sed -n '/^## Dirty tracking/,/^!\[/p' "$RES/report.md" | grep '^|' | sed 's/^/  /'
+echo
+sed -n '/^## Repeatability/,$p' "$RES/report.md" | sed '1,2d; s/^/  /'
 echo
 exec "$TOP/testbed/scripts/summary.sh" "$RES"

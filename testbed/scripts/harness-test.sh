@@ -128,6 +128,32 @@ for c in "$TOP"/testbed/tests/bench-csv/*/; do
 		done
 	fi
 done
+# The report of "make bench" (bench.sh) from a recorded console log: each
+# case of testbed/tests/bench-csv/ with a want-report.md must give that
+# report (but for its lines naming the date and the project commit).  Its
+# plan (want-plan) and plotted configuration (want-base) are the run's.
+for c in "$TOP"/testbed/tests/bench-csv/*/; do
+	c=${c%/}
+	[ -f "$c/want-report.md" ] || continue
+	name=bench-report-$(basename "$c")
+	n=$((n + 1))
+	r=$tmp/$name
+	mkdir -p "$r"
+	cp "$c/console.log" "$r/bench.log"
+	printf 'PASS\tbench/recorded\t-\t\n' >"$r/bench.verdicts"
+	BENCH_FROM=$r BENCH_PLAN=$(cat "$c/want-plan") BENCH_BASE=$(cat "$c/want-base") \
+		"$TOP/testbed/scripts/bench.sh" >"$r/out" 2>&1 || true
+	grep -v '^Run [0-9-]* on the emulated\|bench kernel (no debug options), project commit' \
+		"$r/report.md" >"$r/report.cmp" 2>/dev/null || true
+	if cmp -s "$r/report.cmp" "$c/want-report.md"; then
+		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+	else
+		bad=$((bad + 1))
+		printf 'FAIL\tharness/%s\t-\tbench.sh wrote a wrong report from %s\n' "$name" "$c/console.log" >>"$RES/harness.verdicts"
+		sed 's/^/        | /' "$r/out" >&2
+		diff -u "$c/want-report.md" "$r/report.cmp" | sed 's/^/        | /' >&2 || true
+	fi
+done
 # The published CSV files (docs/bench) have the columns that bench-csv.sh
 # writes today (the headers of the first case's want files) and rows of as
 # many fields as their header.

@@ -171,3 +171,11 @@ sim_lines() {
 		}
 	'
 }
+
+# series_id: a checksum of the kernel series' code (patch ids: commit
+# messages and the cover letter aside), to tell runs of the same series.
+series_id() {
+	for p in "$TOP"/linux/patches/*.patch; do
+		case $p in */0000-cover-letter.patch) ;; *) cat "$p" ;; esac
+	done | git patch-id --stable | cut -d' ' -f1 | cksum | cut -d' ' -f1
+}

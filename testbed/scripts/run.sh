@@ -21,9 +21,7 @@ PLAN=${RUN_PLAN:-run}
 # What makes runs comparable: the plan's lines (comments aside), the
 # options, the shape, and the kernel series' code (patch ids: commit
 # messages and the cover letter aside).
-SERIES_ID=$(for p in "$TOP"/linux/patches/*.patch; do
-	case $p in */0000-cover-letter.patch) ;; *) cat "$p" ;; esac
-done | git patch-id --stable | cut -d' ' -f1 | cksum | cut -d' ' -f1)
+SERIES_ID=$(series_id)
 ARGS="$PLAN $(sed 's/#.*//' "$TOP/testbed/plans/$PLAN.plan" | awk 'NF' | cksum | cut -d' ' -f1) \
 $(echo ${RUN_ARGS:-}) ${RUN_SHAPE:-first-shape} series-$SERIES_ID"
 # The latest earlier run with the same in which everything passed, if any
