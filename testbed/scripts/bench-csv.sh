@@ -102,12 +102,17 @@ awk -v keys="$(echo $ROUND_KEYS)" '
 # and logop_ms_per_round: the mean over a run's pre-copy ("iter") rounds
 # of GET plus CLEAR time, from rounds.csv (round 0 enables logging and
 # copies everything, the final round reads the log with the vCPUs
-# stopped).
+# stopped), and lost_progress_pct split in two: lost_logging_pct, the
+# progress lost while logging ((baseline - rate_during) x (migration_ms -
+# blackout_ms), rate_during being the guest's mean rate from the start of
+# logging to the blackout), and lost_blackout_pct, the rest; both in
+# percent of the baseline's progress over the whole migration, as
+# lost_progress_pct.
 MEDIAN_KEYS="pages_dirtied wp_faults hdbss_entries hdbss_full_exits exits
 tracking_exits exits_per_dirtied_page other_exits_per_s get_ms_total
 clear_ms_total logop_ms_per_round migration_ms blackout_ms
 baseline_iqr_pct rate_before rate_during rate_after lost_progress_pct
-dest_mismatch_pages"
+lost_logging_pct lost_blackout_pct dest_mismatch_pages"
 
 awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 	function sort(a, n,   i, j, t) {
@@ -143,7 +148,16 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 		for (i = 1; i <= nk; i++) {
 			if (k[i] == "logop_ms_per_round")
 				x = iters[run] ? logop[run] / iters[run] : ""
-			else
+			else if (k[i] == "lost_logging_pct" || k[i] == "lost_blackout_pct") {
+				b = $col[FILENAME, "baseline"]; t = $col[FILENAME, "migration_ms"]
+				x = ""
+				if (b > 0 && t > 0) {
+					x = (b - $col[FILENAME, "rate_during"]) * (t - $col[FILENAME, "blackout_ms"])
+					x = x * 100 / (b * t)
+					if (k[i] == "lost_blackout_pct")
+						x = $col[FILENAME, "lost_progress_pct"] - x
+				}
+			} else
 				x = $col[FILENAME, k[i]]
 			val[id, k[i], r] = x
 		}
