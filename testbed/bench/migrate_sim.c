@@ -20,6 +20,13 @@
  * pages, and checks that the destination equals guest memory.  Copying is
  * throttled to a modelled link bandwidth (-B).
  *
+ * A control run (-n) makes the same migration without dirty logging: each
+ * collection reports the whole hot set, which is what a logged round
+ * reports once saturated, so the copy thread moves the same pages and
+ * competes with the vCPUs for the CPUs in the same way; its lost
+ * progress is that of the copy and the blackout alone.  Counts of a
+ * control run are modelled, not measured.
+ *
  * QEMU's use of the log, as options: -c cleans a slot in chunks (QEMU:
  * 1 GiB), each CLEAR just before its chunk is copied; -I sets
  * KVM_DIRTY_LOG_INITIALLY_SET, so that enabling logging protects nothing
@@ -183,6 +190,7 @@ static u32 opt_min_round_ms = 3000;
 static u64 opt_seed = 1;
 static u32 opt_chunk_mib;
 static bool opt_initially_set;
+static bool opt_no_log;
 
 enum phase {
 	PHASE_IDLE,		/* no guest progress expected: not sampled */
@@ -629,6 +637,13 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
+		if (opt_no_log) {
+			/* -n: what a saturated round reports, the hot set */
+			bitmap_zero(vc->bmap, vc->npages);
+			for (hot = 0; hot < vc->hot_pages; hot++)
+				__set_bit(hot, vc->bmap);
+			continue;
+		}
 		t = now_ns();
 		kvm_vm_get_dirty_log(sim.vm, vc->slot, vc->bmap);
 		rec->get_ns += now_ns() - t;
@@ -650,7 +665,7 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 		chunk = clear_chunk_pages(vc);
 		for (first = 0; first < vc->npages; first += chunk) {
 			n = min(chunk, vc->npages - first);
-			if (rearm) {
+			if (rearm && !opt_no_log) {
 				t = now_ns();
 				kvm_vm_clear_dirty_log(sim.vm, vc->slot,
 						       vc->bmap + first / BITS_PER_LONG,
@@ -676,7 +691,7 @@ static void round_full(struct mark *cur)
 	struct vcpu_ctx *vc;
 	u32 i;
 
-	for (i = 0; i < sim.nr_vcpus; i++) {
+	for (i = 0; i < sim.nr_vcpus && !opt_no_log; i++) {
 		t = now_ns();
 		vm_mem_region_set_flags(sim.vm, sim.vcpus[i].slot,
 					KVM_MEM_LOG_DIRTY_PAGES);
@@ -689,7 +704,7 @@ static void round_full(struct mark *cur)
 	 * protects nothing and the log reports every page: the first
 	 * collection cleans memory chunk by chunk as it is sent.
 	 */
-	if (opt_initially_set) {
+	if (opt_initially_set && !opt_no_log) {
 		collect_and_copy(rec, true);
 		rec->dirtied = 0;
 		rec->stray = 0;
@@ -770,7 +785,7 @@ static double measure_after(void)
 	struct mark a, b;
 	u32 i;
 
-	for (i = 0; i < sim.nr_vcpus; i++)
+	for (i = 0; i < sim.nr_vcpus && !opt_no_log; i++)
 		vm_mem_region_set_flags(sim.vm, sim.vcpus[i].slot, 0);
 
 	set_phase(PHASE_AFTER);
@@ -975,7 +990,7 @@ static void help(const char *name)
 {
 	printf("usage: %s [-h] [-v vcpus] [-m MiB] [-w percent] [-p seq|rand] [-B MiB/s]\n"
 	       "       [-D pages] [-R rounds] [-r ms] [-W ms] [-A ms] [-t ms] [-s seed]\n"
-	       "       [-c MiB] [-I]\n",
+	       "       [-c MiB] [-I] [-n]\n",
 	       name);
 	printf(" -v: vCPUs, each writing its own memslot (default %u, max %u)\n",
 	       opt_vcpus, MAX_VCPUS);
@@ -1000,6 +1015,7 @@ static void help(const char *name)
 	printf(" -s: seed of the rand order (default %lu)\n", opt_seed);
 	printf(" -c: MiB cleaned by one KVM_CLEAR_DIRTY_LOG, as QEMU's 1024 (default: a whole slot)\n");
 	printf(" -I: KVM_DIRTY_LOG_INITIALLY_SET, as QEMU: round 0 cleans as it copies\n");
+	printf(" -n: control run, no dirty logging: every collection reports the hot set\n");
 	printf(" -h: print this message\n");
 }
 
@@ -1008,7 +1024,7 @@ static void parse_args(int argc, char *argv[])
 	char *end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:c:I")) != -1) {
+	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:c:In")) != -1) {
 		switch (opt) {
 		case 'v':
 			opt_vcpus = atoi_positive("Number of vCPUs", optarg);
@@ -1063,6 +1079,9 @@ static void parse_args(int argc, char *argv[])
 		case 'I':
 			opt_initially_set = true;
 			break;
+		case 'n':
+			opt_no_log = true;
+			break;
 		case 'h':
 			help(argv[0]);
 			exit(KSFT_PASS);
@@ -1102,6 +1121,8 @@ int main(int argc, char *argv[])
 	ksft_print_msg("KVM_CLEAR_DIRTY_LOG of %lu pages at a time%s\n",
 		       clear_chunk_pages(&sim.vcpus[0]),
 		       opt_initially_set ? ", KVM_DIRTY_LOG_INITIALLY_SET" : "");
+	if (opt_no_log)
+		ksft_print_msg("control run: no dirty logging, every collection reports the hot set\n");
 	ksft_print_msg("prefaulting %u MiB; warm-up %u ms, after %u ms, samples every %u ms\n",
 		       opt_vcpus * opt_mib, opt_warmup_ms, opt_after_ms,
 		       opt_sample_ms);
@@ -1242,6 +1263,7 @@ int main(int argc, char *argv[])
 	printf("# result clears %lu\n", clears);
 	printf("# result clear_chunk_pages %lu\n", clear_chunk_pages(&sim.vcpus[0]));
 	printf("# result initially_set %u\n", opt_initially_set);
+	printf("# result logging %u\n", !opt_no_log);
 	printf("# result migration_ms %.3f\n", ns_to_ms(m_end.t - m_enable.t));
 	printf("# result blackout_ms %.3f\n", ns_to_ms(m_end.t - m_stop.t));
 	printf("# result baseline %.0f\n", baseline);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench-csv.sh RES SHAPE: from the console log RES/SHAPE.log of a "make
 # bench" guest (plan entries named CONFIG-MODE or CONFIG-REP-MODE, MODE
-# hdbss or wp, REP the repetition's number, 1 when absent, each running
-# migrate_sim), write in RES:
+# hdbss, wp or control (migrate_sim -n: no dirty logging), REP the repetition's
+# number, 1 when absent, each running migrate_sim), write in RES:
 #   lines         migrate_sim's result, round and sample lines, tagged
 #                 "CONFIG REP MODE"
 #   summary.csv   a row per run: config, rep, mode, then KEYS (below)
@@ -45,7 +45,7 @@ KEYS="hdbss vcpus mib pattern write_share bandwidth_mib_s rounds converged
 unsaturated_syncs pages_dirtied wp_faults hdbss_entries hdbss_full_exits
 hdbss_error_recoveries exits tracking_exits exits_per_dirtied_page
 other_exits_per_s log_enable_ms get_ms_total clear_ms_total clears
-clear_chunk_pages initially_set migration_ms blackout_ms baseline
+clear_chunk_pages initially_set logging migration_ms blackout_ms baseline
 baseline_iqr_pct rate_before rate_during rate_after lost_progress_pages
 lost_progress_pct dest_mismatch_pages"
 

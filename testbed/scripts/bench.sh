@@ -56,7 +56,7 @@ fi
 # run or when lo = hi), n(...) the number of runs, cfg[1..ncfg] the configurations in the
 # order they ran.
 MED_AWK='
-	BEGIN { MODES["hdbss"]; MODES["wp"] }
+	BEGIN { MODES["hdbss"]; MODES["wp"]; MODES["control"] }
 	NR == 1 { next }
 	{
 		if (!($1 in seen)) { seen[$1] = 1; cfg[++ncfg] = $1 }
@@ -70,6 +70,7 @@ MED_AWK='
 	function num(x, d) { return d == "" ? x : sprintf("%." d "f", x) }
 	# The median alone, "-" for a mode the plan did not run.
 	function mm(c, mo, k, d) { return N[c, mo, k] == "" ? "-" : num(M[c, mo, k], d) }
+	function pct(c, mo, k) { return N[c, mo, k] == "" ? "-" : num(M[c, mo, k], 1) "%" }
 	function iv(c, mo, k, d) {
 		if (N[c, mo, k] == "") return "-"
 		if (N[c, mo, k] < 2 || LO[c, mo, k] == HI[c, mo, k]) return num(M[c, mo, k], d)
@@ -216,20 +217,25 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "whole migration, blackout included, minus what it wrote, in percent,"
 	echo "and its two parts: while logging (the baseline minus the guest's mean"
 	echo "rate from the start of logging to the blackout, over that time) and"
-	echo "in the blackout (the rest; the vCPUs are stopped).  The part due to"
-	echo "the copy thread alone, which competes with the vCPUs for the CPUs"
-	echo "while logging, is not separated (no control run)."
+	echo "in the blackout (the rest; the vCPUs are stopped).  A plan may add"
+	echo "control runs (mode \"control\": migrate_sim -n, the same migration"
+	echo "without dirty logging, every collection reporting the whole hot set):"
+	echo "their loss while logging is that of the copy thread alone, which"
+	echo "competes with the vCPUs for the CPUs; what a mode loses beyond it is"
+	echo "the cost of its dirty logging.  \"-\": no such run in the plan."
 	echo
 	awk -F, "$MED_AWK"'
 	END {
-		print "| configuration | lost progress, HDBSS | lost progress, WP | while logging, HDBSS | while logging, WP | blackout, HDBSS / WP | baseline noise (IQR %), HDBSS / WP |"
-		print "|---|--:|--:|--:|--:|--:|--:|"
+		print "| configuration | lost progress, HDBSS | lost progress, WP | while logging, HDBSS | while logging, WP | while logging, control | blackout, HDBSS / WP / control | baseline noise (IQR %), HDBSS / WP |"
+		print "|---|--:|--:|--:|--:|--:|--:|--:|"
 		for (i = 1; i <= ncfg; i++) {
 			c = cfg[i]
-			printf "| %s | %s | %s | %s | %s | %s%% / %s%% | %s / %s |\n", c,
+			printf "| %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s |\n", c,
 				lost(c, "hdbss"), lost(c, "wp"),
 				lost(c, "hdbss", "lost_logging_pct"), lost(c, "wp", "lost_logging_pct"),
-				mm(c, "hdbss", "lost_blackout_pct", 1), mm(c, "wp", "lost_blackout_pct", 1),
+				lost(c, "control", "lost_logging_pct"),
+				pct(c, "hdbss", "lost_blackout_pct"), pct(c, "wp", "lost_blackout_pct"),
+				pct(c, "control", "lost_blackout_pct"),
 				mm(c, "hdbss", "baseline_iqr_pct"), mm(c, "wp", "baseline_iqr_pct")
 		}
 	}' "$RES/medians.csv"
