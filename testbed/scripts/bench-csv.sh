@@ -157,8 +157,12 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 					if (k[i] == "lost_blackout_pct")
 						x = $col[FILENAME, "lost_progress_pct"] - x
 				}
-			} else
+			} else {
+				# A raw field: a number, or a word such as "na"
 				x = $col[FILENAME, k[i]]
+				if (x !~ /^-?[0-9]+(\.[0-9]+)?$/)
+					x = ""
+			}
 			val[id, k[i], r] = x
 		}
 	}
@@ -171,7 +175,7 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 				split("", a)
 				for (r = 1; r <= cnt[id]; r++) {
 					x = val[id, k[i], r]
-					if (x ~ /^-?[0-9]+(\.[0-9]+)?$/) a[++n] = x + 0
+					if (x != "") a[++n] = x + 0
 				}
 				if (n == 0) continue
 				sort(a, n)
@@ -179,7 +183,7 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 				for (q = 1; 2 * (q + 1) <= n + 1 && 1 - 2 * bincdf(n, q) >= 0.95; q++)
 					;
 				cov = n > 1 ? 100 * (1 - 2 * bincdf(n, q - 1)) : 0
-				printf "%s,%s,%d,%.6g,%.6g,%.6g,%.1f\n", id, k[i], n,
+				printf "%s,%s,%d,%.10g,%.10g,%.10g,%.1f\n", id, k[i], n,
 					med, a[q], a[n + 1 - q], cov
 			}
 		}

@@ -33,11 +33,18 @@ if [ -n "${BENCH_FROM:-}" ]; then
 	RES=$(cd "$BENCH_FROM" && pwd) || die "no results directory $BENCH_FROM"
 	SHAPE=$(basename "$(ls "$RES"/*.log | head -n1)" .log)
 	PREV=${BENCH_PREV:-}
+	if [ -n "$PREV" ]; then
+		[ -s "$PREV/medians.csv" ] || die "BENCH_PREV=$PREV: no medians.csv there"
+		[ "$(cat "$PREV/bench-args" 2>/dev/null)" = "$(cat "$RES/bench-args" 2>/dev/null)" ] ||
+			die "BENCH_PREV=$PREV was not run with the plan, options and kernel series of $RES (bench-args differ)"
+	fi
 else
-	# The latest earlier run with the same, if any (the glob sorts by date).
+	# The latest earlier run with the same that made its report, if any
+	# (the glob sorts by date).
 	PREV=
 	for d in "$OUT"/results/bench-2*; do
-		if [ -s "$d/medians.csv" ] && [ "$(cat "$d/bench-args" 2>/dev/null)" = "$ARGS" ]; then
+		if [ -s "$d/medians.csv" ] && [ -s "$d/report.md" ] &&
+		   [ "$(cat "$d/bench-args" 2>/dev/null)" = "$ARGS" ]; then
 			PREV=$d
 		fi
 	done
@@ -56,8 +63,19 @@ fi
 # run or when lo = hi), n(...) the number of runs, cfg[1..ncfg] the configurations in the
 # order they ran.
 MED_AWK='
-	BEGIN { MODES["hdbss"]; MODES["wp"]; MODES["control"] }
-	NR == 1 { next }
+	FNR == 1 {
+		if (FILENAME ~ /summary.csv$/)
+			for (i = 1; i <= NF; i++) scol[$i] = i
+		next
+	}
+	FILENAME ~ /summary.csv$/ {
+		if ($3 != "control") {
+			d = $scol["dest_mismatch_pages"]
+			if (!($1 in DMAX) || d == "" || d > DMAX[$1])
+				DMAX[$1] = d == "" ? -1 : d
+		}
+		next
+	}
 	{
 		if (!($1 in seen)) { seen[$1] = 1; cfg[++ncfg] = $1 }
 		N[$1, $2, $3] = $4; M[$1, $2, $3] = $5
@@ -90,15 +108,11 @@ MED_AWK='
 		return h == w ? h : h " / " w
 	}
 	function ratio(a, b) { return a != "" && b > 0 ? sprintf("%.2f", a / b) : "-" }
-	# "pass" when every run of the configuration found the destination
-	# equal to guest memory.
-	function dest(c,   mo, bad, any) {
-		for (mo in MODES) {
-			if (N[c, mo, "dest_mismatch_pages"] == "") continue
-			any = 1
-			if (HI[c, mo, "dest_mismatch_pages"] != 0) bad = 1
-		}
-		return any && !bad ? "pass (every run)" : "FAIL"
+	# "pass" when every logged run of the configuration found the
+	# destination equal to guest memory (DMAX: the largest count of
+	# differing pages over the runs, from summary.csv).
+	function dest(c) {
+		return (c in DMAX) && DMAX[c] == 0 ? "pass (every run)" : "FAIL"
 	}
 '
 
@@ -156,10 +170,12 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "CPUs), bench kernel (no debug options), project commit $commit."
 	echo "Produced by \`make bench\` (testbed/scripts/bench.sh, plan $PLAN)."
 	echo
-	echo "Each configuration runs testbed/bench/migrate_sim with FEAT_HDBSS"
-	echo "(kvm.hdbss=1) and with write-protect dirty logging (kvm.hdbss=0), on"
-	echo "the same boot, $reps time(s) each, the order of the two modes"
-	echo "alternating from one repetition to the next.  The guest's vCPUs"
+	echo "Each configuration runs testbed/bench/migrate_sim in the modes of the"
+	echo "plan, on the same boot: with FEAT_HDBSS (kvm.hdbss=1), with"
+	echo "write-protect dirty logging (kvm.hdbss=0) and, in some plans, as a"
+	echo "control without dirty logging (migrate_sim -n); $reps time(s) each, in"
+	echo "the plan's order (the modes alternate or rotate from one repetition"
+	echo "to the next).  The guest's vCPUs"
 	echo "write a hot set of 25% of their memory in a loop; the host runs"
 	echo "pre-copy rounds of at least 3 s (GET and CLEAR of the dirty log, copy"
 	echo "at 200 MiB/s), a blackout, and checks that the destination copy"
@@ -169,9 +185,9 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "Figures are medians over the repetitions, with the interval"
 	echo "[x(k), x(n+1-k)] of the order statistics: distribution-free, it holds"
 	echo "the population median with the probability given in medians.csv"
-	echo "(column coverage_pct: 93.8% for 5 runs, 75% for 3; the whole range"
-	echo "of the runs for fewer than 6).  A lost progress whose interval holds"
-	echo "zero is marked so: not a measured loss."
+	echo "(column coverage_pct: 93.8% for 5 runs, 75% for 3; up to 8 runs the"
+	echo "interval is the whole range of the runs).  A lost progress whose"
+	echo "interval holds zero is marked so: not a measured loss."
 	echo
 	echo "**Times come from an emulated CPU**: only the counts and the ratios"
 	echo "between the two modes of one run carry over to hardware.  Rates vary by"
@@ -199,7 +215,7 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 				iv(c, "wp", "exits_per_dirtied_page", 5),
 				(h > 0 && w != "" ? sprintf("%.0fx", w / h) : "-"), dest(c)
 		}
-	}' "$RES/medians.csv"
+	}' "$RES/summary.csv" "$RES/medians.csv"
 	awk -F, '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["unsaturated_syncs"] > 0 {
@@ -247,7 +263,7 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "The guest's progress rate in percent of its baseline, and the progress"
 	echo "lost so far in seconds of baseline work, from the start of logging; the"
 	echo "blackout ends the migration, then the guest runs with logging off.  One"
-	echo "repetition (the first) of each mode."
+	echo "repetition of each mode (BENCH_BASE: the first unless it names one)."
 	echo
 	echo "![Guest progress over time](progress.png)"
 	echo
@@ -280,7 +296,10 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo
 	echo "## Repeatability"
 	echo
-	if [ -z "$PREV" ]; then
+	if [ -n "${BENCH_FROM:-}" ] && [ -z "$PREV" ]; then
+		echo "Not compared: made again from a console log (BENCH_FROM) without"
+		echo "BENCH_PREV, the earlier run to compare with."
+	elif [ -z "$PREV" ]; then
 		echo "No earlier run of this plan, with these options and this kernel"
 		echo "series, to compare with."
 	else
