@@ -37,7 +37,7 @@ e3_low_sync:
 1:	RESTORE_CALLEE el3_ctx
 	ret
 
-/* void run_el2(void (*fn)(void)): run fn at (Non-secure) EL2h; fn's caller does SMC #0. */
+/* void run_el2(void (*fn)(void)): run fn at EL2h, in the Security state SCR_EL3 selects; fn's caller does SMC #0. */
 	.global run_el2
 run_el2:
 	SAVE_CALLEE el3_ctx

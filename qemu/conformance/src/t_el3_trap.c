@@ -178,7 +178,7 @@ static int t_hdbssen0_vtcr_hdbss_ineffective(void)
 static u64 el3_table_af_after_walk(u64 tcr_extra)
 {
 	volatile u64 *l1 = (volatile u64 *)EL3_L1, *l2 = (volatile u64 *)EL3_L2;
-	u64 sctlr = read_sysreg(sctlr_el3), d;
+	u64 sctlr = read_sysreg(sctlr_el3), tcr = read_sysreg(tcr_el3), d;
 	int i;
 
 	for (i = 0; i < 512; i++) {
@@ -203,7 +203,7 @@ static u64 el3_table_af_after_walk(u64 tcr_extra)
 	asm volatile("tlbi alle3\n\tdsb sy\n\tisb" ::: "memory");
 	asm volatile("dc civac, %0\n\tdsb sy" :: "r"(&l1[1]) : "memory");
 	d = l1[1];
-	write_sysreg(0, tcr_el3);
+	write_sysreg(tcr, tcr_el3);
 	isb();
 	return d;
 }
@@ -246,7 +246,7 @@ static int t_el3_haft_off_table_af_kept(void)
 #define SCR_EEL2	BIT(18)
 #define SEL1_L1		TEST_PAGE(110)
 
-static volatile u64 s_r, s_prod, s_desc, s_e0;
+static volatile u64 s_r, s_prod, s_desc, s_e0, s_vtcr, s_vstcr;
 static volatile int s_page, s_ns_ipa;
 
 /*
@@ -264,9 +264,9 @@ static void sel2_write(void)
 	hdbss_setup(0);
 	s2_set_page(s_page, S2_CLEAN);
 	/* VSTCR_EL2: T0SZ 25, SL0 = 1 (level 1), TG0 4K, SW = SA = 0 (Secure) */
-	write_sysreg(25UL | (1UL << 6), S3_4_C2_C6_2);
+	write_sysreg(25UL | (1UL << 6) | s_vstcr, S3_4_C2_C6_2);
 	write_sysreg((u64)s2_l1, S3_4_C2_C6_0);		/* VSTTBR_EL2 */
-	vtcr_set(VT_ALL);
+	vtcr_set(s_vtcr);
 	if (s_ns_ipa) {
 		for (i = 0; i < 512; i++)
 			l1[i] = 0;
@@ -286,8 +286,13 @@ static void sel2_write(void)
 	vtcr_set(0);
 }
 
-/* Run sel2_write() at Secure EL2 (SCR_EL3.NS = 0, EEL2 = 1), check the log. */
-static int sel2_case(int page, int ns_ipa)
+/*
+ * Run sel2_write() at Secure EL2 (SCR_EL3.NS = 0, EEL2 = 1) with VTCR_EL2
+ * HA, HD and @vtcr_hdbss, and VSTCR_EL2 bit 45 (RES0, where VTCR_EL2 has
+ * HDBSS) if @vstcr_bit45; check the log: one entry if @vtcr_hdbss, none
+ * otherwise.
+ */
+static int sel2_case(int page, int ns_ipa, int vtcr_hdbss, int vstcr_bit45)
 {
 	u64 want = entry4k(TEST_PAGE(page)) | (ns_ipa ? BIT(11) : 0);
 
@@ -298,6 +303,8 @@ static int sel2_case(int page, int ns_ipa)
 	s_prod = ~0UL;
 	s_page = page;
 	s_ns_ipa = ns_ipa;
+	s_vtcr = VTCR_HA | VTCR_HD | (vtcr_hdbss ? VTCR_HDBSS : 0);
+	s_vstcr = vstcr_bit45 ? BIT(45) : 0;
 	write_sysreg(SCR_RES1 | SCR_HCE | SCR_RW | SCR_EEL2 | SCR_HDBSSEN, scr_el3);
 	isb();
 	run_el2(sel2_write);
@@ -307,6 +314,12 @@ static int sel2_case(int page, int ns_ipa)
 	CHECK(el2_exc.count == 0 && n_el3_traps == 0, "unexpected exceptions");
 	CHECK(s_r != ABORTED, "Secure EL1 write aborted");
 	CHECK(s_desc & S2AP_W, "page %d not made dirty", page);
+	if (!vtcr_hdbss) {
+		CHECK(s_prod == 0 && s_e0 == SENTINEL,
+		      "logged with VTCR_EL2.HDBSS = 0 and VSTCR_EL2 bit 45 set: PROD %#lx, entry %#lx",
+		      s_prod, s_e0);
+		return RES_PASS;
+	}
 	CHECK(s_prod == 1, "HDBSSPROD_EL2 %#lx, expected INDEX 1%s", s_prod,
 	      ns_ipa ? "" : ": VTCR_EL2.HDBSS not applied to the Secure stage 2");
 	CHECK(s_e0 == want, "entry[0] %#lx, expected %#lx (NSIPA %d)", s_e0, want, ns_ipa);
@@ -322,7 +335,13 @@ static int sel2_case(int page, int ns_ipa)
  */
 static int t_sel2_hdbss_from_vtcr(void)
 {
-	return sel2_case(3, 0);
+	return sel2_case(3, 0, 1, 0);
+}
+
+/* The converse: VSTCR_EL2 bit 45 set, VTCR_EL2.HDBSS clear: no entry. */
+static int t_sel2_vstcr_bit45_ignored(void)
+{
+	return sel2_case(5, 0, 0, 1);
 }
 
 /*
@@ -332,7 +351,7 @@ static int t_sel2_hdbss_from_vtcr(void)
  */
 static int t_sel2_nsipa(void)
 {
-	return sel2_case(4, 1);
+	return sel2_case(4, 1, 1, 0);
 }
 
 static const struct tcase cases[] = {
@@ -342,6 +361,7 @@ static const struct tcase cases[] = {
 	{ "el3_haft_table_af_set", t_el3_haft_table_af },
 	{ "el3_haft_off_table_af_kept", t_el3_haft_off_table_af_kept },
 	{ "sel2_hdbss_from_vtcr", t_sel2_hdbss_from_vtcr },
+	{ "sel2_vstcr_bit45_ignored", t_sel2_vstcr_bit45_ignored },
 	{ "sel2_nsipa_set_for_ns_ipa", t_sel2_nsipa },
 };
 
