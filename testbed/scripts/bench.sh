@@ -23,10 +23,8 @@ PLAN=${BENCH_PLAN:-bench}
 # progress over time is plotted.
 BASE=${BENCH_BASE:-v2-m256-rand}
 
-# What makes two runs comparable (as for "make run"): the plan's lines,
-# the options, the shape and the kernel series' code.
-ARGS="$PLAN $(sed 's/#.*//' "$TOP/testbed/plans/$PLAN.plan" | awk 'NF' | cksum | cut -d' ' -f1) \
-$(echo ${BENCH_ARGS:-}) ${RUN_SHAPE:-first-shape} series-$(series_id)"
+# What makes two runs comparable (lib.sh, as for "make run").
+ARGS=$(run_key "$PLAN" "${BENCH_ARGS:-}")
 
 if [ -n "${BENCH_FROM:-}" ]; then
 	# Only the report, again, from the console log of an earlier run.

@@ -172,10 +172,13 @@ sim_lines() {
 	'
 }
 
-# series_id: a checksum of the kernel series' code (patch ids: commit
-# messages and the cover letter aside), to tell runs of the same series.
-series_id() {
-	for p in "$TOP"/linux/patches/*.patch; do
-		case $p in */0000-cover-letter.patch) ;; *) cat "$p" ;; esac
-	done | git patch-id --stable | cut -d' ' -f1 | cksum | cut -d' ' -f1
+# run_key PLAN OPTIONS: what makes two runs of "make run" or "make bench"
+# comparable: the plan's lines (comments aside), the options, the shape
+# (RUN_SHAPE) and the kernel series' code (patch ids: commit messages and
+# the cover letter aside).
+run_key() {
+	echo "$1 $(sed 's/#.*//' "$TOP/testbed/plans/$1.plan" | awk 'NF' | cksum | cut -d' ' -f1)" \
+		"$(echo $2) ${RUN_SHAPE:-first-shape} series-$(for p in "$TOP"/linux/patches/*.patch; do
+			case $p in */0000-cover-letter.patch) ;; *) cat "$p" ;; esac
+		done | git patch-id --stable | cut -d' ' -f1 | cksum | cut -d' ' -f1)"
 }

@@ -18,12 +18,8 @@
 
 PLAN=${RUN_PLAN:-run}
 [ -f "$TOP/testbed/plans/$PLAN.plan" ] || die "no plan '$PLAN' (testbed/plans/$PLAN.plan)"
-# What makes runs comparable: the plan's lines (comments aside), the
-# options, the shape, and the kernel series' code (patch ids: commit
-# messages and the cover letter aside).
-SERIES_ID=$(series_id)
-ARGS="$PLAN $(sed 's/#.*//' "$TOP/testbed/plans/$PLAN.plan" | awk 'NF' | cksum | cut -d' ' -f1) \
-$(echo ${RUN_ARGS:-}) ${RUN_SHAPE:-first-shape} series-$SERIES_ID"
+# What makes runs comparable (lib.sh).
+ARGS=$(run_key "$PLAN" "${RUN_ARGS:-}")
 # The latest earlier run with the same in which everything passed, if any
 # (the glob sorts by date).
 PREV=
