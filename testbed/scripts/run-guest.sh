@@ -23,10 +23,12 @@ line=$(awk -v s="$SHAPE" '$1 == s' "$TOP/testbed/shapes")
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
 # Kernel arguments: the words after the CPU, but "-", "plans=...",
-# "kernel=..." and "optional" (see testbed/shapes).
+# "kernel=...", "numa=..." and "optional" (see testbed/shapes).
 args=$(echo "$line" | awk '{ a = ""; for (i = 3; i <= NF; i++)
-	if ($i != "-" && $i !~ /^(plans|kernel)=/ && $i != "optional")
+	if ($i != "-" && $i !~ /^(plans|kernel|numa)=/ && $i != "optional")
 		a = a (a == "" ? "" : " ") $i; print a }')
+numa=$(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
+	if ($i ~ /^numa=/) print substr($i, 6) }')
 
 mkdir -p "$RES"
 log=$RES/$SHAPE.log
@@ -51,6 +53,21 @@ set -- "$QEMU" -M virt,virtualization=on,gic-version=3 -accel tcg,thread=multi \
 	-nodefaults -display none -monitor none -serial stdio -no-reboot \
 	-kernel "$IMAGE" -initrd "$CPIO" \
 	-append "console=ttyAMA0 panic=-1 plan=$PLANS${GUEST_RUNARGS:+ runargs=$GUEST_RUNARGS} $args"
+# numa=N: N nodes sharing the memory equally, every vCPU in node 0 (the
+# others hold memory only: a CPU topology split across nodes is one QEMU
+# warns about).
+if [ -n "$numa" ]; then
+	[ $((GUEST_MEM % numa)) = 0 ] ||
+		die "shape $SHAPE: $GUEST_MEM MiB do not split into $numa NUMA nodes"
+	n=0
+	while [ "$n" -lt "$numa" ]; do
+		cpus=
+		[ "$n" = 0 ] && cpus=",cpus=0-$((GUEST_CPUS - 1))"
+		set -- "$@" -object memory-backend-ram,id=node$n,size=$((GUEST_MEM / numa))M \
+			-numa "node,nodeid=$n,memdev=node$n$cpus"
+		n=$((n + 1))
+	done
+fi
 
 step "guest ($SHAPE): booting, plans $PLANS, at most ${total}s (console: $log)"
 {
