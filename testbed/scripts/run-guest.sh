@@ -57,6 +57,9 @@ set -- "$QEMU" -M virt,virtualization=on,gic-version=3 -accel tcg,thread=multi \
 # others hold memory only: a CPU topology split across nodes is one QEMU
 # warns about).
 if [ -n "$numa" ]; then
+	case $numa in
+	*[!0-9]* | 0*) die "shape $SHAPE: numa=$numa is not one number of NUMA nodes" ;;
+	esac
 	[ $((GUEST_MEM % numa)) = 0 ] ||
 		die "shape $SHAPE: $GUEST_MEM MiB do not split into $numa NUMA nodes"
 	n=0
