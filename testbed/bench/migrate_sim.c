@@ -31,7 +31,20 @@
  * 1 GiB), each CLEAR just before its chunk is copied; -I sets
  * KVM_DIRTY_LOG_INITIALLY_SET, so that enabling logging protects nothing
  * and round 0 cleans each chunk as it copies it.  By default a slot is
- * cleaned by one CLEAR, and enabling logging protects all memory.
+ * cleaned by one CLEAR, and enabling logging protects all memory.  -S
+ * splits each vCPU's region into that many memslots (a VMM's RAM blocks,
+ * DIMMs), each read by its own KVM_GET_DIRTY_LOG and cleaned in its own
+ * chunks.  -b backs guest memory with transparent huge pages or hugetlb
+ * pages, so that stage 2 maps blocks until logging splits them: the time
+ * to enable logging (eager splitting) and the stage-2 page-table memory
+ * (SecPageTables in /proc/meminfo) before logging and at its end are
+ * reported.  -g reads the log through a dirty ring of that many entries
+ * per vCPU (with KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP, as QEMU on arm64): a
+ * reaper thread harvests the rings every second, a vCPU whose ring is
+ * full harvests them itself, and each collection first makes every vCPU
+ * leave the guest once (a signal, as QEMU's kick), so that what the CPU
+ * logged is in the rings, then harvests them; the final collection also
+ * reads the bitmap (KVM_GET_DIRTY_LOG).
  *
  * What it measures: the guest's progress rate before, during and after
  * logging, the progress lost to the migration, the cost of each round
@@ -91,6 +104,7 @@
  * migration, so that console output cannot stretch the rounds.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include <linux/bitmap.h>
@@ -118,6 +132,10 @@
 #define STOP_TIMEOUT_S		60
 
 #define NSEC_PER_MS		1000000ULL
+
+/* -g: the signal that makes a vCPU leave the guest, and the reaper's period. */
+#define SIG_KICK		SIGUSR1
+#define REAP_PERIOD_MS		1000
 
 /* Marks prefault values, which the hot loop's counter never reaches. */
 #define PREFAULT_MAGIC		BIT_ULL(63)
@@ -191,6 +209,29 @@ static u64 opt_seed = 1;
 static u32 opt_chunk_mib;
 static bool opt_initially_set;
 static bool opt_no_log;
+static u32 opt_slots = 1;
+static u32 opt_ring;
+static enum vm_mem_backing_src_type opt_backing = VM_MEM_SRC_ANONYMOUS;
+
+static const struct {
+	const char *name;
+	enum vm_mem_backing_src_type src;
+} backings[] = {
+	{ "anon", VM_MEM_SRC_ANONYMOUS },
+	{ "thp", VM_MEM_SRC_ANONYMOUS_THP },
+	{ "hugetlb", VM_MEM_SRC_ANONYMOUS_HUGETLB },
+};
+
+static const char *backing_name(enum vm_mem_backing_src_type src)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(backings); i++) {
+		if (backings[i].src == src)
+			return backings[i].name;
+	}
+	return "?";
+}
 
 enum phase {
 	PHASE_IDLE,		/* no guest progress expected: not sampled */
@@ -224,18 +265,28 @@ struct mark {
 	struct vstats st;
 };
 
+/* At most this many memslots per vCPU (-S). */
+#define MAX_SLOTS		64
+
 struct vcpu_ctx {
 	struct kvm_vcpu *vcpu;
 	pthread_t thread;
 	u32 idx;
 	struct guest_vcpu *g;	/* host view of guest_vcpus[idx] */
-	u32 slot;
+	u32 first_slot;		/* -S memslots from this one, in GPA order */
+	u64 slot_pages;		/* pages per memslot */
 	u64 gpa;
 	u64 npages;
 	u64 hot_pages;
-	u8 *hva;
+	u8 *hva[MAX_SLOTS];	/* each memslot's memory */
 	u8 *dest;		/* the destination's copy of the region */
-	unsigned long *bmap;	/* KVM_GET_DIRTY_LOG buffer */
+	unsigned long *bmap;	/* the log of the region, memslot after memslot */
+	/* -g */
+	struct kvm_dirty_gfn *ring;
+	u32 fetch;		/* the next entry to harvest, under sim.reap_lock */
+	unsigned long *ring_bmap; /* harvested, not yet collected, same lock */
+	u64 kicks;		/* SIG_KICK handled by the vCPU's thread */
+	u64 ring_full;		/* KVM_EXIT_DIRTY_RING_FULL exits */
 };
 
 enum round_kind {
@@ -260,6 +311,7 @@ struct round_rec {
 	u64 get_ns;
 	u64 clear_ns;
 	u64 clears;		/* KVM_CLEAR_DIRTY_LOG calls */
+	u64 reaped;		/* -g: ring entries harvested by the collection */
 	u64 copy_ns;
 	u64 wall_ns;
 	u64 written;		/* guest progress during the round */
@@ -288,7 +340,16 @@ static struct {
 
 	struct round_rec *rounds;
 	u32 nr_rounds;		/* records, round 0 and the final one included */
+
+	/* -g */
+	pthread_mutex_t reap_lock;
+	pthread_t reaper;
+	bool reaper_quit;
+	bool running;		/* the vCPU threads exist */
 } sim;
+
+/* The vCPU context of the calling vCPU thread, for SIG_KICK. */
+static __thread struct vcpu_ctx *self_vc;
 
 static u64 now_ns(void)
 {
@@ -428,13 +489,23 @@ static struct round_rec *round_new(enum round_kind kind)
 	return rec;
 }
 
+static u64 reap_rings(bool take);
+
 static void *vcpu_thread_fn(void *data)
 {
 	struct vcpu_ctx *vc = data;
 	struct ucall uc;
 
+	self_vc = vc;
 	for (;;) {
 		vcpu_run(vc->vcpu);
+
+		/* As QEMU: the vCPU harvests the rings itself, then goes on. */
+		if (vc->vcpu->run->exit_reason == KVM_EXIT_DIRTY_RING_FULL) {
+			vc->ring_full++;
+			reap_rings(false);
+			continue;
+		}
 
 		switch (get_ucall(vc->vcpu, &uc)) {
 		case UCALL_SYNC:
@@ -459,6 +530,7 @@ static void vcpus_start(void)
 {
 	u32 i;
 
+	WRITE_ONCE(sim.running, true);
 	WRITE_ONCE(*sim.stop, 0);
 	for (i = 0; i < sim.nr_vcpus; i++)
 		kvm_pthread_create(&sim.vcpus[i].thread, NULL, vcpu_thread_fn,
@@ -478,9 +550,121 @@ static void vcpus_stop(void)
 	deadline.tv_sec += STOP_TIMEOUT_S;
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		r = pthread_timedjoin_np(sim.vcpus[i].thread, NULL, &deadline);
-		TEST_ASSERT(!r, "vCPU%u did not stop within %us: %s", i,
-			    STOP_TIMEOUT_S, strerror(r));
+		TEST_ASSERT(!r, "vCPU%u did not stop within %us: %s (%lu ring-full exits, guest progress %lu)",
+			    i, STOP_TIMEOUT_S, strerror(r), sim.vcpus[i].ring_full,
+			    READ_ONCE(sim.vcpus[i].g->progress));
 	}
+	WRITE_ONCE(sim.running, false);
+}
+
+/*
+ * -g: the handler of SIG_KICK.  It runs in the vCPU's thread once KVM_RUN
+ * has returned (-EINTR, then vcpu_run() enters the guest again), or
+ * between two KVM_RUNs: either way the vCPU is out of the guest, and KVM
+ * moved what the CPU logged while it ran into its ring when it left.
+ */
+static void kick_handler(int sig)
+{
+	if (self_vc)
+		__atomic_add_fetch(&self_vc->kicks, 1, __ATOMIC_RELEASE);
+}
+
+/* -g: make every running vCPU leave the guest once, and wait for it. */
+static void vcpus_kick(void)
+{
+	time_t deadline = time(NULL) + STOP_TIMEOUT_S;
+	u64 seen[MAX_VCPUS];
+	u32 i;
+
+	for (i = 0; i < sim.nr_vcpus; i++) {
+		seen[i] = __atomic_load_n(&sim.vcpus[i].kicks, __ATOMIC_ACQUIRE);
+		TEST_ASSERT(!pthread_kill(sim.vcpus[i].thread, SIG_KICK),
+			    "pthread_kill() failed");
+	}
+	for (i = 0; i < sim.nr_vcpus; i++) {
+		while (__atomic_load_n(&sim.vcpus[i].kicks, __ATOMIC_ACQUIRE) == seen[i]) {
+			TEST_ASSERT(time(NULL) < deadline,
+				    "vCPU%u did not leave the guest within %us",
+				    i, STOP_TIMEOUT_S);
+			usleep(10);
+		}
+	}
+}
+
+/*
+ * -g: harvest every vCPU's ring into the ring_bmap of the vCPU that owns
+ * the page, re-arm the harvested pages (KVM_RESET_DIRTY_RINGS), and with
+ * @take move ring_bmap into bmap for the collection.  Under reap_lock, so
+ * that a page is collected only after its re-arming: a write after the
+ * reset is in a later entry, one before it in the copy.  Returns the
+ * number of entries harvested.
+ */
+static u64 reap_rings(bool take)
+{
+	struct vcpu_ctx *vc, *owner;
+	struct kvm_dirty_gfn *cur;
+	u64 n = 0, page, w;
+	u32 i, slot;
+
+	pthread_mutex_lock(&sim.reap_lock);
+	for (i = 0; i < sim.nr_vcpus; i++) {
+		vc = &sim.vcpus[i];
+		for (;;) {
+			cur = &vc->ring[vc->fetch % opt_ring];
+			/* Pairs with KVM's release of the entry. */
+			if (__atomic_load_n(&cur->flags, __ATOMIC_ACQUIRE) !=
+			    KVM_DIRTY_GFN_F_DIRTY)
+				break;
+			slot = cur->slot - FIRST_TEST_SLOT;
+			TEST_ASSERT(cur->slot >= FIRST_TEST_SLOT &&
+				    slot < sim.nr_vcpus * opt_slots,
+				    "ring entry for memslot %u", cur->slot);
+			owner = &sim.vcpus[slot / opt_slots];
+			TEST_ASSERT(cur->offset < owner->slot_pages,
+				    "ring entry for page %llu of memslot %u",
+				    cur->offset, cur->slot);
+			page = (slot % opt_slots) * owner->slot_pages + cur->offset;
+			owner->ring_bmap[page / BITS_PER_LONG] |=
+				1UL << (page % BITS_PER_LONG);
+			/* Hand the entry back to KVM. */
+			__atomic_store_n(&cur->flags, KVM_DIRTY_GFN_F_RESET,
+					 __ATOMIC_RELEASE);
+			vc->fetch++;
+			n++;
+		}
+	}
+	/*
+	 * A reset stops early when a signal is pending (SIG_KICK on a vCPU
+	 * thread) and returns what it did: reset until nothing is left, also
+	 * what an earlier reset left.  A harvested entry that is never reset
+	 * keeps its ring full, and the vCPU exits for ever.
+	 */
+	while (kvm_vm_reset_dirty_ring(sim.vm))
+		;
+
+	for (i = 0; take && i < sim.nr_vcpus; i++) {
+		vc = &sim.vcpus[i];
+		for (w = 0; w < vc->npages / BITS_PER_LONG; w++) {
+			vc->bmap[w] = vc->ring_bmap[w];
+			vc->ring_bmap[w] = 0;
+		}
+	}
+	pthread_mutex_unlock(&sim.reap_lock);
+	return n;
+}
+
+/* -g: QEMU's reaper thread, which harvests the rings every second. */
+static void *reaper_fn(void *data)
+{
+	u64 next = now_ns();
+
+	while (!READ_ONCE(sim.reaper_quit)) {
+		next += (u64)REAP_PERIOD_MS * NSEC_PER_MS;
+		while (!READ_ONCE(sim.reaper_quit) && now_ns() < next)
+			usleep(10 * 1000);
+		reap_rings(false);
+	}
+	return NULL;
 }
 
 static void vcpus_wait_ready(void)
@@ -539,6 +723,13 @@ static void *sampler_fn(void *data)
 	}
 
 	return NULL;
+}
+
+/* Where page @page of @vc's region is in the VMM. */
+static u8 *page_hva(const struct vcpu_ctx *vc, u64 page)
+{
+	return vc->hva[page / vc->slot_pages] +
+	       (page % vc->slot_pages) * TEST_PAGE_SIZE;
 }
 
 /*
@@ -606,7 +797,7 @@ static u64 copy_reported_pages(struct vcpu_ctx *vc, u64 first, u64 n)
 		for (bits = vc->bmap[w]; bits; bits &= bits - 1) {
 			page = w * BITS_PER_LONG + __builtin_ctzl(bits);
 			copy_page(vc->dest + page * TEST_PAGE_SIZE,
-				  vc->hva + page * TEST_PAGE_SIZE);
+				  page_hva(vc, page));
 			copied++;
 		}
 	}
@@ -617,7 +808,7 @@ static u64 copy_reported_pages(struct vcpu_ctx *vc, u64 first, u64 n)
 static u64 clear_chunk_pages(const struct vcpu_ctx *vc)
 {
 	return opt_chunk_mib ? min_t(u64, (u64)opt_chunk_mib * PAGES_PER_MIB,
-				     vc->npages) : vc->npages;
+				     vc->slot_pages) : vc->slot_pages;
 }
 
 /*
@@ -631,11 +822,33 @@ static u64 clear_chunk_pages(const struct vcpu_ctx *vc)
  */
 static void collect_and_copy(struct round_rec *rec, bool rearm)
 {
-	u64 t, hot, first, n, chunk, copied;
+	u64 t, hot, first, n, chunk, copied, base, w;
+	unsigned long *tmp;
 	struct vcpu_ctx *vc;
-	u32 i;
+	u32 i, s;
 
-	for (i = 0; i < sim.nr_vcpus; i++) {
+	if (opt_ring && !opt_no_log) {
+		t = now_ns();
+		if (READ_ONCE(sim.running))
+			vcpus_kick();
+		rec->reaped = reap_rings(true);
+		/* The final stage: pages logged without a vCPU, if any. */
+		for (i = 0; i < sim.nr_vcpus && !rearm; i++) {
+			vc = &sim.vcpus[i];
+			tmp = bitmap_zalloc(vc->slot_pages);
+			TEST_ASSERT(tmp, "Failed to allocate a bitmap");
+			for (s = 0; s < opt_slots; s++) {
+				kvm_vm_get_dirty_log(sim.vm, vc->first_slot + s, tmp);
+				base = s * vc->slot_pages / BITS_PER_LONG;
+				for (w = 0; w < vc->slot_pages / BITS_PER_LONG; w++)
+					vc->bmap[base + w] |= tmp[w];
+			}
+			free(tmp);
+		}
+		rec->get_ns += now_ns() - t;
+	}
+
+	for (i = 0; i < sim.nr_vcpus && !opt_ring; i++) {
 		vc = &sim.vcpus[i];
 		if (opt_no_log) {
 			/* -n: what a saturated round reports, the hot set */
@@ -644,9 +857,12 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 				__set_bit(hot, vc->bmap);
 			continue;
 		}
-		t = now_ns();
-		kvm_vm_get_dirty_log(sim.vm, vc->slot, vc->bmap);
-		rec->get_ns += now_ns() - t;
+		for (s = 0; s < opt_slots; s++) {
+			t = now_ns();
+			kvm_vm_get_dirty_log(sim.vm, vc->first_slot + s,
+					     vc->bmap + s * vc->slot_pages / BITS_PER_LONG);
+			rec->get_ns += now_ns() - t;
+		}
 	}
 
 	rec->saturated = true;
@@ -663,13 +879,16 @@ static void collect_and_copy(struct round_rec *rec, bool rearm)
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
 		chunk = clear_chunk_pages(vc);
-		for (first = 0; first < vc->npages; first += chunk) {
-			n = min(chunk, vc->npages - first);
-			if (rearm && !opt_no_log) {
+		for (first = 0; first < vc->npages; first += n) {
+			/* Chunks do not cross memslots. */
+			s = first / vc->slot_pages;
+			base = (u64)s * vc->slot_pages;
+			n = min(chunk, base + vc->slot_pages - first);
+			if (rearm && !opt_no_log && !opt_ring) {
 				t = now_ns();
-				kvm_vm_clear_dirty_log(sim.vm, vc->slot,
+				kvm_vm_clear_dirty_log(sim.vm, vc->first_slot + s,
 						       vc->bmap + first / BITS_PER_LONG,
-						       first, n);
+						       first - base, n);
 				rec->clear_ns += now_ns() - t;
 				rec->clears++;
 			}
@@ -691,9 +910,9 @@ static void round_full(struct mark *cur)
 	struct vcpu_ctx *vc;
 	u32 i;
 
-	for (i = 0; i < sim.nr_vcpus && !opt_no_log; i++) {
+	for (i = 0; i < sim.nr_vcpus * opt_slots && !opt_no_log; i++) {
 		t = now_ns();
-		vm_mem_region_set_flags(sim.vm, sim.vcpus[i].slot,
+		vm_mem_region_set_flags(sim.vm, FIRST_TEST_SLOT + i,
 					KVM_MEM_LOG_DIRTY_PAGES);
 		log_enable_ns += now_ns() - t;
 	}
@@ -716,7 +935,7 @@ static void round_full(struct mark *cur)
 		vc = &sim.vcpus[i];
 		for (page = 0; page < vc->npages; page++)
 			copy_page(vc->dest + page * TEST_PAGE_SIZE,
-				  vc->hva + page * TEST_PAGE_SIZE);
+				  page_hva(vc, page));
 		rec->copied += vc->npages;
 	}
 	bandwidth_wait(t, rec->copied);
@@ -768,7 +987,7 @@ static u64 verify(void)
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
 		for (page = 0; page < vc->npages; page++) {
-			if (!page_differs(vc->hva + page * TEST_PAGE_SIZE,
+			if (!page_differs(page_hva(vc, page),
 					  vc->dest + page * TEST_PAGE_SIZE))
 				continue;
 			if (n++ < 8)
@@ -785,8 +1004,8 @@ static double measure_after(void)
 	struct mark a, b;
 	u32 i;
 
-	for (i = 0; i < sim.nr_vcpus && !opt_no_log; i++)
-		vm_mem_region_set_flags(sim.vm, sim.vcpus[i].slot, 0);
+	for (i = 0; i < sim.nr_vcpus * opt_slots && !opt_no_log; i++)
+		vm_mem_region_set_flags(sim.vm, FIRST_TEST_SLOT + i, 0);
 
 	set_phase(PHASE_AFTER);
 	mark_now(&a);
@@ -856,6 +1075,23 @@ static char read_hdbss_param(void)
 	return val;
 }
 
+/* Stage-2 page-table memory (no IOMMU here), in KiB. */
+static u64 s2_pgtable_kib(void)
+{
+	char line[128];
+	u64 kib = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	TEST_ASSERT(f, "/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SecPageTables: %lu kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
+}
+
 static void setup(void)
 {
 	static const char * const stats[] = {
@@ -863,6 +1099,7 @@ static void setup(void)
 		"dirty_log_wp_faults", "exits",
 	};
 	u64 npages = (u64)opt_mib * PAGES_PER_MIB;
+	u64 slot_pages = npages / opt_slots;
 	u64 stride = align_up(npages * TEST_PAGE_SIZE, TEST_SLOT_ALIGN);
 	u64 hot = max_t(u64, npages * opt_write_pct / 100, 1);
 	u64 perm_pages = align_up(hot * sizeof(u32), TEST_PAGE_SIZE) / TEST_PAGE_SIZE;
@@ -870,17 +1107,40 @@ static void setup(void)
 	u64 aux_gpa = TEST_GPA_BASE + opt_vcpus * stride;
 	struct kvm_vcpu *vcpus[MAX_VCPUS];
 	struct vcpu_ctx *vc;
-	u64 caps, perm_gva;
-	u32 i;
+	u64 caps, perm_gva, gpa;
+	u32 i, s;
+
+	/* A memslot's log is a whole number of bitmap words of the region's. */
+	TEST_ASSERT(npages % opt_slots == 0 && slot_pages % BITS_PER_LONG == 0,
+		    "-S %u: %lu pages per vCPU do not split into memslots of a multiple of %u pages",
+		    opt_slots, npages, BITS_PER_LONG);
+	TEST_ASSERT(slot_pages * TEST_PAGE_SIZE % get_backing_src_pagesz(opt_backing) == 0,
+		    "-S %u: memslots of %lu KiB are not a multiple of the %s page (%lu KiB)",
+		    opt_slots, slot_pages * TEST_PAGE_SIZE / SZ_1K,
+		    backing_name(opt_backing),
+		    get_backing_src_pagesz(opt_backing) / SZ_1K);
 
 	caps = kvm_check_cap(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
 	if (!(caps & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE))
 		ksft_exit_skip("no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2\n");
 
+	sim.vm = ____vm_create(VM_SHAPE_DEFAULT);
+	/* Before the vCPUs, and the bitmap before the first memslot. */
+	if (opt_ring) {
+		if (kvm_check_cap(KVM_CAP_DIRTY_LOG_RING_ACQ_REL) <
+		    opt_ring * sizeof(struct kvm_dirty_gfn))
+			ksft_exit_skip("no dirty ring of %u entries\n", opt_ring);
+		if (!kvm_has_cap(KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP))
+			ksft_exit_skip("no KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP\n");
+		vm_enable_dirty_ring(sim.vm, opt_ring * sizeof(struct kvm_dirty_gfn));
+		vm_enable_cap(sim.vm, KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP, 0);
+	}
 	/* The extra pages size the guest page tables in memslot 0. */
-	sim.vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, opt_vcpus,
-					npages * opt_vcpus + aux_pages,
-					guest_code, vcpus);
+	vm_populate(sim.vm, VM_SHAPE_DEFAULT, opt_vcpus,
+		    npages * opt_vcpus + aux_pages);
+	for (i = 0; i < opt_vcpus; i++)
+		vcpus[i] = vm_vcpu_add(sim.vm, i, guest_code);
+	kvm_arch_vm_finalize_vcpus(sim.vm);
 	sim.nr_vcpus = opt_vcpus;
 
 	if (sim.vm->page_size != TEST_PAGE_SIZE || getpagesize() != TEST_PAGE_SIZE)
@@ -900,14 +1160,16 @@ static void setup(void)
 	 */
 	if (opt_initially_set && !(caps & KVM_DIRTY_LOG_INITIALLY_SET))
 		ksft_exit_skip("no KVM_DIRTY_LOG_INITIALLY_SET\n");
-	vm_enable_cap(sim.vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
-		      KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
-		      (opt_initially_set ? KVM_DIRTY_LOG_INITIALLY_SET : 0));
+	/* With a ring, as QEMU: no manual protect, the final GET cleans. */
+	if (!opt_ring)
+		vm_enable_cap(sim.vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+			      KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+			      (opt_initially_set ? KVM_DIRTY_LOG_INITIALLY_SET : 0));
 
 	/* The order of the hot pages: not logged, not migrated. */
 	if (aux_pages) {
 		vm_userspace_mem_region_add(sim.vm, VM_MEM_SRC_ANONYMOUS, aux_gpa,
-					    FIRST_TEST_SLOT + opt_vcpus,
+					    FIRST_TEST_SLOT + opt_vcpus * opt_slots,
 					    aux_pages, 0);
 		virt_map(sim.vm, aux_gpa, aux_gpa, aux_pages);
 	}
@@ -917,21 +1179,29 @@ static void setup(void)
 		vc = &sim.vcpus[i];
 		vc->vcpu = vcpus[i];
 		vc->idx = i;
-		vc->slot = FIRST_TEST_SLOT + i;
+		vc->first_slot = FIRST_TEST_SLOT + i * opt_slots;
+		vc->slot_pages = slot_pages;
 		vc->gpa = TEST_GPA_BASE + i * stride;
 		vc->npages = npages;
 		vc->hot_pages = hot;
 
-		vm_userspace_mem_region_add(sim.vm, VM_MEM_SRC_ANONYMOUS, vc->gpa,
-					    vc->slot, npages, 0);
+		for (s = 0; s < opt_slots; s++) {
+			gpa = vc->gpa + s * slot_pages * TEST_PAGE_SIZE;
+			vm_userspace_mem_region_add(sim.vm, opt_backing, gpa,
+						    vc->first_slot + s,
+						    slot_pages, 0);
+			vc->hva[s] = addr_gpa2hva(sim.vm, gpa);
+		}
 		virt_map(sim.vm, vc->gpa, vc->gpa, npages);
-		vc->hva = addr_gpa2hva(sim.vm, vc->gpa);
 
 		/* calloc() of this size maps zero pages: no host prefault. */
 		vc->dest = calloc(npages, TEST_PAGE_SIZE);
 		vc->bmap = bitmap_zalloc(npages);
-		TEST_ASSERT(vc->dest && vc->bmap, "Failed to allocate %lu MiB",
-			    (u64)opt_mib);
+		vc->ring_bmap = bitmap_zalloc(npages);
+		TEST_ASSERT(vc->dest && vc->bmap && vc->ring_bmap,
+			    "Failed to allocate %lu MiB", (u64)opt_mib);
+		if (opt_ring)
+			vc->ring = vcpu_map_dirty_ring(vc->vcpu);
 
 		perm_gva = 0;
 		if (aux_pages) {
@@ -953,6 +1223,14 @@ static void setup(void)
 	/* Round 0, rounds 1..R and the final collection. */
 	sim.rounds = calloc(opt_rounds + 2, sizeof(*sim.rounds));
 	TEST_ASSERT(sim.rounds, "Failed to allocate round records");
+
+	if (opt_ring) {
+		struct sigaction sa = { .sa_handler = kick_handler };
+
+		TEST_ASSERT(!sigaction(SIG_KICK, &sa, NULL),
+			    "sigaction() failed: %s", strerror(errno));
+		pthread_mutex_init(&sim.reap_lock, NULL);
+	}
 }
 
 static void print_round(u32 n, const struct round_rec *r)
@@ -978,19 +1256,19 @@ static void print_round(u32 n, const struct round_rec *r)
 		printf("# round %u: %lu reported pages are outside the hot set\n",
 		       n, r->stray);
 
-	printf("# round %u kind=%s dirtied=%lu copied=%lu get_ms=%.3f clear_ms=%.3f clears=%lu copy_ms=%.3f wall_ms=%.3f rate=%.0f wp_faults=%lu hdbss_entries=%lu hdbss_full_exits=%lu exits=%lu saturated=%s\n",
+	printf("# round %u kind=%s dirtied=%lu copied=%lu get_ms=%.3f clear_ms=%.3f clears=%lu copy_ms=%.3f wall_ms=%.3f rate=%.0f wp_faults=%lu hdbss_entries=%lu hdbss_full_exits=%lu exits=%lu saturated=%s reaped=%lu\n",
 	       n, kind_names[r->kind], r->dirtied, r->copied,
 	       ns_to_ms(r->get_ns), ns_to_ms(r->clear_ns), r->clears,
 	       ns_to_ms(r->copy_ns),
 	       ns_to_ms(r->wall_ns), rt, r->d.wp_faults, r->d.entries,
-	       r->d.full_exits, r->d.exits, sat);
+	       r->d.full_exits, r->d.exits, sat, r->reaped);
 }
 
 static void help(const char *name)
 {
 	printf("usage: %s [-h] [-v vcpus] [-m MiB] [-w percent] [-p seq|rand] [-B MiB/s]\n"
 	       "       [-D pages] [-R rounds] [-r ms] [-W ms] [-A ms] [-t ms] [-s seed]\n"
-	       "       [-c MiB] [-I] [-n]\n",
+	       "       [-c MiB] [-I] [-n] [-S memslots] [-b anon|thp|hugetlb] [-g entries]\n",
 	       name);
 	printf(" -v: vCPUs, each writing its own memslot (default %u, max %u)\n",
 	       opt_vcpus, MAX_VCPUS);
@@ -1016,15 +1294,22 @@ static void help(const char *name)
 	printf(" -c: MiB cleaned by one KVM_CLEAR_DIRTY_LOG, as QEMU's 1024 (default: a whole slot)\n");
 	printf(" -I: KVM_DIRTY_LOG_INITIALLY_SET, as QEMU: round 0 cleans as it copies\n");
 	printf(" -n: control run, no dirty logging: every collection reports the hot set\n");
+	printf(" -S: memslots per vCPU, at most %u (default %u)\n", MAX_SLOTS,
+	       opt_slots);
+	printf(" -b: guest memory: anon, thp or hugetlb pages (default %s)\n",
+	       backing_name(opt_backing));
+	printf(" -g: read the log through a dirty ring of this many entries per vCPU\n"
+	       "     (a power of two; default: the bitmap, GET and CLEAR)\n");
 	printf(" -h: print this message\n");
 }
 
 static void parse_args(int argc, char *argv[])
 {
 	char *end;
+	u32 i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:c:In")) != -1) {
+	while ((opt = getopt(argc, argv, "hv:m:w:p:B:D:R:r:W:A:t:s:c:InS:b:g:")) != -1) {
 		switch (opt) {
 		case 'v':
 			opt_vcpus = atoi_positive("Number of vCPUs", optarg);
@@ -1082,6 +1367,25 @@ static void parse_args(int argc, char *argv[])
 		case 'n':
 			opt_no_log = true;
 			break;
+		case 'S':
+			opt_slots = atoi_positive("Memslots per vCPU", optarg);
+			TEST_ASSERT(opt_slots <= MAX_SLOTS, "At most %u memslots per vCPU",
+				    MAX_SLOTS);
+			break;
+		case 'g':
+			opt_ring = atoi_positive("Dirty ring entries", optarg);
+			TEST_ASSERT(!(opt_ring & (opt_ring - 1)),
+				    "-g: a power of two, not %u", opt_ring);
+			break;
+		case 'b':
+			for (i = 0; i < ARRAY_SIZE(backings); i++) {
+				if (!strcmp(optarg, backings[i].name))
+					break;
+			}
+			TEST_ASSERT(i < ARRAY_SIZE(backings),
+				    "-b: anon, thp or hugetlb, not '%s'", optarg);
+			opt_backing = backings[i].src;
+			break;
 		case 'h':
 			help(argv[0]);
 			exit(KSFT_PASS);
@@ -1090,6 +1394,8 @@ static void parse_args(int argc, char *argv[])
 			exit(KSFT_FAIL);
 		}
 	}
+	TEST_ASSERT(!opt_ring || (!opt_initially_set && !opt_chunk_mib && !opt_no_log),
+		    "-g reads the log from rings: no -I, -c or -n with it");
 }
 
 int main(int argc, char *argv[])
@@ -1100,6 +1406,7 @@ int main(int argc, char *argv[])
 	double baseline, baseline_iqr, iqr;
 	struct round_rec *rec;
 	u64 dirtied = 0, get_ns = 0, clear_ns = 0, clears = 0, mismatch, tracking;
+	u64 pgt_before, pgt_logging, ring_full = 0;
 	u32 i, nr_iter = 0, unsaturated = 0;
 	bool converged = false;
 	struct vstats tot;
@@ -1118,9 +1425,16 @@ int main(int argc, char *argv[])
 		       sim.vcpus[0].hot_pages, pattern_names[opt_pattern], opt_seed);
 	ksft_print_msg("copy at %u MiB/s, blackout budget %u pages per vCPU, at most %u rounds of at least %u ms\n",
 		       opt_bw_mib, opt_budget, opt_rounds, opt_min_round_ms);
-	ksft_print_msg("KVM_CLEAR_DIRTY_LOG of %lu pages at a time%s\n",
-		       clear_chunk_pages(&sim.vcpus[0]),
-		       opt_initially_set ? ", KVM_DIRTY_LOG_INITIALLY_SET" : "");
+	if (opt_ring)
+		ksft_print_msg("%u memslot(s) of %lu pages per vCPU, %s memory; a dirty ring of %u entries per vCPU, with its bitmap\n",
+			       opt_slots, sim.vcpus[0].slot_pages,
+			       backing_name(opt_backing), opt_ring);
+	else
+		ksft_print_msg("%u memslot(s) of %lu pages per vCPU, %s memory; KVM_CLEAR_DIRTY_LOG of %lu pages at a time%s\n",
+			       opt_slots, sim.vcpus[0].slot_pages,
+			       backing_name(opt_backing),
+			       clear_chunk_pages(&sim.vcpus[0]),
+			       opt_initially_set ? ", KVM_DIRTY_LOG_INITIALLY_SET" : "");
 	if (opt_no_log)
 		ksft_print_msg("control run: no dirty logging, every collection reports the hot set\n");
 	ksft_print_msg("prefaulting %u MiB; warm-up %u ms, after %u ms, samples every %u ms\n",
@@ -1142,11 +1456,14 @@ int main(int argc, char *argv[])
 	sleep_until(m_warm.t + (u64)opt_warmup_ms * NSEC_PER_MS);
 
 	/* The migration starts with logging; the stats count from here. */
+	pgt_before = s2_pgtable_kib();
 	set_phase(PHASE_LOGGING);
 	mark_now(&m_enable);
 	rate_before = rate(m_enable.progress - m_warm.progress,
 			   m_enable.t - m_warm.t);
 
+	if (opt_ring)
+		kvm_pthread_create(&sim.reaper, NULL, reaper_fn, NULL);
 	cur = m_enable;
 	round_full(&cur);
 	while (nr_iter < opt_rounds) {
@@ -1158,9 +1475,16 @@ int main(int argc, char *argv[])
 		}
 	}
 	m_stop = cur;
+	pgt_logging = s2_pgtable_kib();
 	round_final(&cur);
 	m_end = cur;
 	set_phase(PHASE_IDLE);
+	if (opt_ring) {
+		WRITE_ONCE(sim.reaper_quit, true);
+		kvm_pthread_join(sim.reaper, NULL);
+		for (i = 0; i < sim.nr_vcpus; i++)
+			ring_full += sim.vcpus[i].ring_full;
+	}
 
 	mismatch = verify();
 
@@ -1228,6 +1552,10 @@ int main(int argc, char *argv[])
 	ksft_print_msg("%lu tracking exits (wp faults + buffer-full exits), %.6f per dirtied page; %.0f other exits/s; GET %.1f ms, CLEAR %.1f ms in total\n",
 		       tracking, dirtied ? (double)tracking / dirtied : 0,
 		       other_exits_s, ns_to_ms(get_ns), ns_to_ms(clear_ns));
+	if (opt_ring)
+		ksft_print_msg("dirty rings: %lu ring-full exits\n", ring_full);
+	ksft_print_msg("stage-2 page tables: %lu KiB before logging, %lu KiB at the end of the pre-copy rounds; logging enabled in %.1f ms\n",
+		       pgt_before, pgt_logging, ns_to_ms(sim.rounds[0].enable_ns));
 	if (unsaturated)
 		ksft_print_msg("WARNING: %u collections did not report exactly the hot set: counts depend on timing, use a longer -r\n",
 			       unsaturated);
@@ -1263,6 +1591,12 @@ int main(int argc, char *argv[])
 	printf("# result clears %lu\n", clears);
 	printf("# result clear_chunk_pages %lu\n", clear_chunk_pages(&sim.vcpus[0]));
 	printf("# result initially_set %u\n", opt_initially_set);
+	printf("# result memslots %u\n", opt_slots * opt_vcpus);
+	printf("# result backing %s\n", backing_name(opt_backing));
+	printf("# result s2_pgtable_kib_before %lu\n", pgt_before);
+	printf("# result s2_pgtable_kib_logging %lu\n", pgt_logging);
+	printf("# result dirty_ring %u\n", opt_ring);
+	printf("# result ring_full_exits %lu\n", ring_full);
 	printf("# result logging %u\n", !opt_no_log);
 	printf("# result migration_ms %.3f\n", ns_to_ms(m_end.t - m_enable.t));
 	printf("# result blackout_ms %.3f\n", ns_to_ms(m_end.t - m_stop.t));
@@ -1279,6 +1613,7 @@ int main(int argc, char *argv[])
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		free(sim.vcpus[i].dest);
 		free(sim.vcpus[i].bmap);
+		free(sim.vcpus[i].ring_bmap);
 	}
 	free(sim.rounds);
 	free(sim.samples);

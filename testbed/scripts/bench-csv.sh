@@ -5,7 +5,9 @@
 # number, 1 when absent, each running migrate_sim), write in RES:
 #   lines         migrate_sim's result, round and sample lines, tagged
 #                 "CONFIG REP MODE"
-#   summary.csv   a row per run: config, rep, mode, then KEYS (below)
+#   summary.csv   a row per run: config, rep, mode, then KEYS (below);
+#                 a key that the run did not report (an older migrate_sim)
+#                 is an empty field
 #   rounds.csv    a row per round of every run: config, rep, mode, round,
 #                 then ROUND_KEYS (below)
 #   samples.csv   the guest's progress rate: config, rep, mode, t_ms, rate,
@@ -47,7 +49,8 @@ hdbss_error_recoveries exits tracking_exits exits_per_dirtied_page
 other_exits_per_s log_enable_ms get_ms_total clear_ms_total clears
 clear_chunk_pages initially_set logging migration_ms blackout_ms baseline
 baseline_iqr_pct rate_before rate_during rate_after lost_progress_pages
-lost_progress_pct dest_mismatch_pages"
+lost_progress_pct dest_mismatch_pages memslots backing s2_pgtable_kib_before
+s2_pgtable_kib_logging dirty_ring ring_full_exits"
 
 awk -v keys="$(echo $KEYS)" '
 	BEGIN { nk = split(keys, k, " ") }
