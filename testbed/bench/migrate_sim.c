@@ -602,10 +602,18 @@ static void vcpus_kick(void)
 static u64 reap_rings(bool take)
 {
 	struct vcpu_ctx *vc, *owner;
+	sigset_t kick, saved;
 	struct kvm_dirty_gfn *cur;
 	u64 n = 0, page, w;
 	u32 i, slot;
 
+	/*
+	 * A reset stops early when a signal is pending, and returns 0 if one
+	 * is pending when it starts: keep SIG_KICK out (on a vCPU thread).
+	 */
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	pthread_sigmask(SIG_BLOCK, &kick, &saved);
 	pthread_mutex_lock(&sim.reap_lock);
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
@@ -634,10 +642,9 @@ static u64 reap_rings(bool take)
 		}
 	}
 	/*
-	 * A reset stops early when a signal is pending (SIG_KICK on a vCPU
-	 * thread) and returns what it did: reset until nothing is left, also
-	 * what an earlier reset left.  A harvested entry that is never reset
-	 * keeps its ring full, and the vCPU exits for ever.
+	 * Reset until nothing is left: a reset also stops early at the
+	 * kernel's own limits.  A harvested entry that is never reset keeps
+	 * its ring full, and its vCPU exits for ever.
 	 */
 	while (kvm_vm_reset_dirty_ring(sim.vm))
 		;
@@ -650,6 +657,7 @@ static u64 reap_rings(bool take)
 		}
 	}
 	pthread_mutex_unlock(&sim.reap_lock);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return n;
 }
 
@@ -1476,15 +1484,16 @@ int main(int argc, char *argv[])
 	}
 	m_stop = cur;
 	pgt_logging = s2_pgtable_kib();
-	round_final(&cur);
-	m_end = cur;
-	set_phase(PHASE_IDLE);
+	/* Before the final collection: nothing may be reaped after it. */
 	if (opt_ring) {
 		WRITE_ONCE(sim.reaper_quit, true);
 		kvm_pthread_join(sim.reaper, NULL);
-		for (i = 0; i < sim.nr_vcpus; i++)
-			ring_full += sim.vcpus[i].ring_full;
 	}
+	round_final(&cur);
+	m_end = cur;
+	set_phase(PHASE_IDLE);
+	for (i = 0; i < sim.nr_vcpus; i++)
+		ring_full += sim.vcpus[i].ring_full;
 
 	mismatch = verify();
 
