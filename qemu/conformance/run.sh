@@ -43,10 +43,14 @@ failstore|virt,virtualization=on|max,x-hdbss-fail-store=2|
 hdbss_off|virt,virtualization=on|max,hdbss=off|
 el3_trap|virt,secure=on,virtualization=on|max|-semihosting
 endian|virt,virtualization=on|max|
-hostile|virt,virtualization=on|max,x-s2-sticky-tlb=on,x-vtcr-latch=on,x-hdbss-delay=on|
+hostile|virt,virtualization=on|max,x-s2-sticky-tlb=on,x-vtcr-latch=on,x-hdbss-delay=on|-smp 2 -accel tcg,thread=multi
 failsea|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea|
 failseadirty|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fail-mode=sea-dirty|
+fsclate|virt,virtualization=on|max,x-hdbss-fail-store=2,x-hdbss-fsc-late=2|
+spurious|virt,virtualization=on|max,x-hdbss-spurious=on|
+smp|virt,virtualization=on|max|-smp 2 -accel tcg,thread=multi
 noel2|virt,secure=on,virtualization=off|max|-semihosting
+rme|virt,secure=on,virtualization=on|max,x-rme=on|-semihosting
 '
 
 # Case names, in KTAP order, from the program's case table.

@@ -159,6 +159,22 @@ void ktap_run(const struct tcase *cases, int n)
 	poweroff();
 }
 
+void ktap_run_el3(const struct tcase *cases, int n, void *vectors, const char *need)
+{
+	int i;
+
+	if (current_el == 3) {
+		write_sysreg((u64)vectors, vbar_el3);
+		isb();
+		ktap_run(cases, n);
+	}
+	printf("KTAP version 1\n1..%d\n", n);
+	printf("# started at EL%d, need EL3 (%s)\n", current_el, need);
+	for (i = 0; i < n; i++)
+		printf("not ok %d %s\n", i + 1, cases[i].name);
+	poweroff();
+}
+
 /* ------------------------------------------------------------------ */
 volatile struct el2_exc el2_exc;
 volatile int n_aborts;

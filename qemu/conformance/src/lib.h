@@ -108,6 +108,13 @@ struct tcase {
 };
 extern const char *skip_reason;
 void ktap_run(const struct tcase *cases, int n) __attribute__((noreturn));
+/*
+ * For programs that must start at EL3: install @vectors in VBAR_EL3 and
+ * run the cases, or, started below EL3, report every case as failed,
+ * saying what @need.
+ */
+void ktap_run_el3(const struct tcase *cases, int n, void *vectors, const char *need)
+	__attribute__((noreturn));
 #define CHECK(cond, ...) do { if (!(cond)) { printf("# FAIL %s:%d: ", __func__, __LINE__); \
 	printf(__VA_ARGS__); printf("\n"); return RES_FAIL; } } while (0)
 #define SKIP(why) do { skip_reason = (why); return RES_SKIP; } while (0)

@@ -367,18 +367,6 @@ static const struct tcase cases[] = {
 
 int main(void)
 {
-	extern int current_el;
-
-	if (current_el != 3) {
-		int i;
-
-		printf("KTAP version 1\n1..%d\n", (int)(sizeof(cases) / sizeof(cases[0])));
-		printf("# started at EL%d, need EL3 (-M virt,secure=on)\n", current_el);
-		for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++)
-			printf("not ok %d %s\n", i + 1, cases[i].name);
-		poweroff();
-	}
-	write_sysreg((u64)el3_vectors, vbar_el3);
-	isb();
-	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));
+	ktap_run_el3(cases, sizeof(cases) / sizeof(cases[0]), el3_vectors,
+		     "-M virt,secure=on");
 }

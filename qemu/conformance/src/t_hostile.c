@@ -28,6 +28,7 @@
  * say so) the TLB invalidation.
  */
 #include "tcommon.h"
+#include "smp.h"
 
 /* Cases may chain helpers; report the caller's line when one fails. */
 #define TRY(x) do { int __r = (x); if (__r != RES_PASS) { \
@@ -522,6 +523,74 @@ static int t_vmalls12_other_vmid_kept(void)
 	return r;
 }
 
+/*
+ * R_CGCHP across PEs: CPU 1 writes a writable-clean page at EL1 and comes
+ * back to EL2 without a DSB.  Its entry, in its own buffer, stays
+ * invisible to CPU 0 until CPU 1 itself executes a DSB: CPU 0's own DSB
+ * does not complete another PE's entry stores.  (A hypervisor that drains
+ * or frees a buffer on another CPU than the one that ran the vCPU must
+ * have the running CPU issue a DSB of a shareability domain covering the
+ * other CPU first; series issue, barrier scope.)
+ */
+#define XBUF	(HDBSS_BUF + 0x2000UL)
+static volatile int x_step;
+static volatile u64 x_r;
+
+static u64 el1_write(u64 addr)
+{
+	*(volatile u64 *)addr = 0x18;
+	return 0;
+}
+
+static void pe1_write_then_dsb(void)
+{
+	wr_hdbssbr(XBUF);
+	wr_hdbssprod(0);
+	isb();
+	x_r = sec_guest(el1_write, ADDR(18));
+	x_step = 1;		/* no DSB before this: see smp.S */
+	while (x_step != 2)
+		;
+	dsb(ish);
+	x_step = 3;
+}
+
+static int t_delay_other_pe_sees_after_writer_dsb(void)
+{
+	volatile u64 *slot = (volatile u64 *)XBUF;
+	u64 s_before, s_own_dsb, s_writer_dsb;
+
+	PREP(VT_ALL, 0);
+	s2_set_page(18, S2_CLEAN);
+	slot[0] = SENTINEL;
+	dsb(ish);
+	if (smp_start())
+		CHECK(0, "no second PE (run with -smp 2)");
+	x_step = 0;
+	sec_aborts = 0;
+	smp_call(pe1_write_then_dsb);
+	while (x_step != 1)
+		;
+	s_before = slot[0];
+	dsb(ish);
+	s_own_dsb = slot[0];
+	x_step = 2;
+	while (x_step != 3)
+		;
+	s_writer_dsb = slot[0];
+	CHECK(smp_wait() == 0, "CPU 1 hung");
+	printf("# CPU 1 wrote page 18: CPU 0 reads its slot %#lx, after its own DSB %#lx, "
+	       "after CPU 1's DSB %#lx\n", s_before, s_own_dsb, s_writer_dsb);
+	CHECK(sec_aborts == 0 && x_r != ABORTED, "CPU 1's guest write aborted (ESR_EL2 %#lx)", sec_abort_esr);
+	CHECK(s2_get_page(18) & S2AP_W, "descriptor not made dirty");
+	CHECK(s_before == SENTINEL, "entry visible to CPU 0 before any DSB (%#lx)", s_before);
+	CHECK(s_own_dsb == SENTINEL, "entry made visible by CPU 0's own DSB (%#lx): only the writer's DSB may",
+	      s_own_dsb);
+	CHECK(s_writer_dsb == entry4k(ADDR(18)), "after CPU 1's DSB the slot holds %#lx, expected %#lx",
+	      s_writer_dsb, entry4k(ADDR(18)));
+	return RES_PASS;
+}
+
 static const struct tcase cases[] = {
 	{ "sticky_write_survives_world_switch", t_sticky_write_survives_world_switch },
 	{ "reclean_kvm_sequence_logs_again", t_reclean_kvm_sequence_logs_again },
@@ -532,6 +601,7 @@ static const struct tcase cases[] = {
 	{ "ripas2_range_removes", t_ripas2_range_removes },
 	{ "vtcr_latched_until_vmalls12", t_vtcr_latched_until_vmalls12 },
 	{ "delay_entry_invisible_until_dsb", t_delay_entry_invisible_until_dsb },
+	{ "delay_other_pe_sees_after_writer_dsb", t_delay_other_pe_sees_after_writer_dsb },
 	{ "delay_store_error_fsc_late", t_delay_store_error_fsc_late },
 	{ "os_forms_remove", t_os_forms_remove },
 	{ "vtcr_latch_taken_at_walk", t_vtcr_latch_taken_at_walk },

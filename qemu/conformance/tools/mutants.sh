@@ -14,7 +14,7 @@
 # Per mutant: $WORK/verdicts-<m> (run.sh's verdicts), $WORK/log-<m>, and one
 # summary line "mutant <m>: <n> FAIL: <cases>" on stdout.
 #
-# pre0014 and pre0015 (named only, not in the default list) are not
+# pre0014, pre0015, pre0017 and pre0019 (named only, not in the default list) are not
 # mutants but fails-before-fix builds: the file as it was before that patch
 # (from $SRC's git history, SRC being the series applied as commits).
 set -u
@@ -81,6 +81,36 @@ M = {
  # target/arm/tcg/translate-a64.c (patch 0013)
  # m11: the DSB helper is called for DSB nXS only, not for DSB
  'dsbhelper': (TRA, [('if (s->hostile && !extract32(s->insn, 5, 1)) {', 'if (0 && s->hostile && !extract32(s->insn, 5, 1)) {')]),
+ # target/arm/helper.c (patches 0017, 0018)
+ # m12: TCR_EL3.HAFT ignored (as before 0017: EL3 walks never set AF in table descriptors)
+ 'el3haft': (HELP, [('haft = ha && extract64(tcr, 42, 1) &&', 'haft = 0 && ha && extract64(tcr, 42, 1) &&')]),
+ # m13: the Secure stage 2 does not take VTCR_EL2.HDBSS (as before 0018)
+ 'sel2hdbss': (HELP, [('hdbss = ha && hd && FIELD_EX64(tcr, VTCR, HDBSS) &&',
+                       'hdbss = ha && hd && FIELD_EX64(tcr, VTCR, HDBSS) && mmu_idx != ARMMMUIdx_Stage2_S &&')]),
+ # target/arm/ptw.c (patches 0019, 0020, 0021)
+ # m14: a GPF on the entry store handled like an External abort (descriptor made dirty)
+ 'gpfdirty': (PTW, [('if (hdbss_fsc == HDBSS_FSC_GPF) {', 'if (0 && hdbss_fsc == HDBSS_FSC_GPF) {')]),
+ # m15: x-hdbss-fsc-late ignored: FSC recorded at once
+ 'fscnow': (PTW, [('if (cpu->hdbss_fsc_late && !env->hdbss_fsc_pending) {', 'if (0 && cpu->hdbss_fsc_late && !env->hdbss_fsc_pending) {')]),
+ # m16: x-hdbss-spurious makes no update
+ 'spurnone': (PTW, [('env_archcpu(env)->prop_hdbss_spurious) {', 'env_archcpu(env)->prop_hdbss_spurious && 0) {')]),
+ # m17: a spurious update that fails for a full buffer does not fault
+ 'spurnofault': (PTW, [('} else if (wfi.hdbssf) {', '} else if (0 && wfi.hdbssf) {')]),
+ # m18: a spurious update faults on a read-only table page too
+ 'spurro': (PTW, [('} else if (wfi.hdbssf) {', '} else if (1) {')]),
+ # target/arm/hostile.c (patch 0020)
+ # m19: a DSB does not make a pending FSC visible
+ 'fscdsb': (HOST, [('    stores_complete(env, h);\n    arm_hostile_fsc_commit(env);\n', '    stores_complete(env, h);\n')]),
+ # m20: a PE whose descriptor update loses the race logs the page too (run by the smp program)
+ 'logloser': (PTW, [('            descriptor = new_descriptor;\n            goto restart_atomic_update;',
+                     '            if (hdbss_log && !hdbss_fsc &&\n                !hdbss_write_entry(env, mmu_idx, hdbss_addr, address, level, page_size)) {\n'
+                     '                hdbss_advance(env);\n            }\n'
+                     '            descriptor = new_descriptor;\n            goto restart_atomic_update;')]),
+ # m21: a DSB makes every PE's delayed entry stores visible, not only its own
+ 'dsbany': (HOST, [('    stores_complete(env, h);\n    arm_hostile_fsc_commit(env);\n',
+                    '    {\n        CPUState *o;\n\n        CPU_FOREACH(o) {\n            if (ARM_CPU(o)->hostile) {\n'
+                    '                stores_complete(&ARM_CPU(o)->env, ARM_CPU(o)->hostile);\n            }\n        }\n    }\n'
+                    '    arm_hostile_fsc_commit(env);\n')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -88,6 +118,11 @@ M = {
  'pre0014': (PTW, 'target/arm: Never make a descriptor dirty for an AT instruction'),
  # pre0015: FEAT_HDBSS advertised (HAFDBS = 0b0100) without EL2
  'pre0015': ('target/arm/cpu.c', 'target/arm: Do not advertise FEAT_HDBSS without EL2'),
+ # pre0017: TCR_EL3.HAFT not honoured
+ 'pre0017': (HELP, 'target/arm: Honour TCR_EL3.HAFT'),
+ # pre0019: a GPF on the entry store made the descriptor dirty (ptw.c of 0018:
+ # the options of 0020 and 0021 are gone too)
+ 'pre0019': (PTW, 'target/arm: Leave the descriptor clean on a GPF on the HDBSS entry store'),
 }
 f, subs = M[name]
 if what == 'file':
@@ -128,7 +163,9 @@ link_args=$(awk '/^build qemu-system-aarch64:/{f=1} f&&/^ LINK_ARGS = /{sub(/^ L
 
 all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
-insnhdbssf ipas2unrep prodreadfn dsbhelper'
+insnhdbssf ipas2unrep prodreadfn dsbhelper
+el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
+logloser dsbany'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
