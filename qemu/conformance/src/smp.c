@@ -11,7 +11,18 @@
 #include "smp.h"
 
 #define CPU_ON_64	0xc4000003UL
+#define CPU_OFF		0x84000002UL
+#define PSCI_ALREADY_ON	(-4L)
+#define PSCI_ON_PENDING	(-5L)
 
+/* Orders the mailbox accesses (a DMB: the hostile DSB helper is not called). */
+#define dmb_ish()	asm volatile("dmb ish" ::: "memory")
+
+/*
+ * CPU 1 runs with its EL2 MMU off until sec_main() turns it on: fine
+ * under QEMU, which does not model caches (real hardware would need the
+ * data it reads first cleaned to the point of coherency).
+ */
 static u8 sec_stack[16384] __attribute__((aligned(16)));
 static u8 sec_guest_stack[16384] __attribute__((aligned(16)));
 
@@ -72,15 +83,32 @@ void sec_main(void)
 	asm volatile("tlbi alle2; dsb nsh; isb" ::: "memory");
 	write_sysreg(regs.sctlr, sctlr_el2);
 	isb();
+	dmb_ish();
 	mb.started = 1;
 	for (;;) {
 		while (mb.seq == seen)
 			;
+		dmb_ish();	/* the call's data after its sequence number */
 		seen = mb.seq;
 		apply();
 		mb.fn();
+		dmb_ish();	/* the call's results before "done" */
 		mb.done = seen;
 	}
+}
+
+/* On CPU 1: power off (smp_stop()); CPU_ON starts it again at sec_entry. */
+static void sec_off(void)
+{
+	dmb_ish();
+	mb.started = 0;
+	{
+		register u64 x0 asm("x0") = CPU_OFF;
+
+		asm volatile("smc #0" : "+r"(x0) :: "x1", "x2", "x3", "memory");
+	}
+	for (;;)
+		;
 }
 
 int smp_start(void)
@@ -90,16 +118,23 @@ int smp_start(void)
 	if (mb.started)
 		return 0;
 	snapshot();
+	mb.seq = mb.done = 0;
 	dsb(sy);
-	{
+	for (i = 0; i < 1000; i++) {
 		/* no call between these and the SMC: x0-x3 would not survive it */
 		register u64 x0 asm("x0") = CPU_ON_64;
 		register u64 x1 asm("x1") = 1;		/* MPIDR of CPU 1 */
 		register u64 x2 asm("x2") = (u64)sec_entry;
 		register u64 x3 asm("x3") = (u64)(sec_stack + sizeof(sec_stack));
 
-		asm volatile("smc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3) : "memory");
+		/* SMCCC: x0-x17 may change */
+		asm volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) ::
+			     "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+			     "x13", "x14", "x15", "x16", "x17", "memory");
 		ret = (long)x0;
+		/* after smp_stop(), CPU 1 may still be on its way off */
+		if (ret != PSCI_ALREADY_ON && ret != PSCI_ON_PENDING)
+			break;
 	}
 	if (ret) {
 		printf("# PSCI CPU_ON of CPU 1 returned %ld\n", ret);
@@ -111,14 +146,26 @@ int smp_start(void)
 		printf("# CPU 1 did not start\n");
 		return -1;
 	}
+	dmb_ish();
 	return 0;
+}
+
+void smp_stop(void)
+{
+	long i;
+
+	if (!mb.started)
+		return;
+	smp_call(sec_off);
+	for (i = 0; i < 2000000000L && mb.started; i++)
+		;
 }
 
 void smp_call(void (*fn)(void))
 {
 	snapshot();
 	mb.fn = fn;
-	dsb(ish);
+	dmb_ish();	/* the call's data before its sequence number */
 	mb.seq++;
 }
 
@@ -127,8 +174,10 @@ int smp_wait(void)
 	long i;
 
 	for (i = 0; i < 4000000000L; i++)
-		if (mb.done == mb.seq)
+		if (mb.done == mb.seq) {
+			dmb_ish();	/* the call's results after "done" */
 			return 0;
+		}
 	printf("# CPU 1 did not finish its call\n");
 	return -1;
 }

@@ -27,25 +27,28 @@ static u64 run_writes(const int *pages, int n)
 }
 
 /*
- * One guest run writes pages 1..4 (clean): store 1 logged, store 2 fails
- * (FSC pending), pages 3 and 4 logged at INDEX 1 and 2, after which FSC
- * is visible.  Page 2 is dirty without an entry.
+ * One guest run, no DSB in it, writes pages 1..5 (clean): store 1 logged,
+ * store 2 fails (FSC pending), pages 3 and 4 logged at INDEX 1 and 2;
+ * then FSC is visible, so the write of page 5 takes the HDBSSF fault
+ * (which shows the two-access delay without a DSB: the abort handler's
+ * own DSB comes after the fault).  Page 2 is dirty without an entry.
  */
 static int t_fsclate_logging_goes_on(void)
 {
-	static const int pages[] = { 1, 2, 3, 4 };
+	static const int pages[] = { 1, 2, 3, 4, 5 };
 	u64 r;
 	int i;
 
 	PREP(VT_ALL, 0);
-	for (i = 1; i <= 4; i++)
+	for (i = 1; i <= 5; i++)
 		s2_set_page(i, S2_CLEAN);
-	r = run_writes(pages, 4);
-	if (r == ABORTED)
-		dump_abort(&aborts[0]);
-	printf("# PROD %#lx, entries %#lx %#lx %#lx %#lx, page 2 descriptor %#lx\n", prod(),
-	       hdbss_buf()[0], hdbss_buf()[1], hdbss_buf()[2], hdbss_buf()[3], s2_get_page(2));
-	CHECK_GUEST_OK(r);
+	r = run_writes(pages, 5);
+	printf("# PROD %#lx, entries %#lx %#lx %#lx %#lx, page 2 descriptor %#lx, %d aborts\n", prod(),
+	       hdbss_buf()[0], hdbss_buf()[1], hdbss_buf()[2], hdbss_buf()[3], s2_get_page(2), n_aborts);
+	CHECK(r == ABORTED && n_aborts == 1, "page 5 written without a fault: FSC not visible after 2 more "
+	      "logged accesses");
+	CHECK_PERM_FAULT(&aborts[0], TEST_PAGE(5) + 8, 3, 1);
+	CHECK(!(s2_get_page(5) & S2AP_W), "page 5 made dirty");
 	CHECK(s2_get_page(2) & S2AP_W, "page 2 not made dirty");
 	CHECK_ENTRY(0, entry4k(TEST_PAGE(1)));
 	CHECK_ENTRY(1, entry4k(TEST_PAGE(3)));

@@ -798,25 +798,21 @@ static int t_lost_cas_no_valid_entry_at_index(void)
 #define S1_AP2		BIT(7)		/* stage 1 AP[2]: read-only (writable-clean with DBM) */
 #define S1_DBM		BIT(51)
 
-static inline u64 at_s12e1w(u64 va)
-{
-	asm volatile("at s12e1w, %0" :: "r"(va) : "memory");
-	isb();
-	return read_sysreg(par_el1);
+/* at_<op>(va): AT <op>, returns PAR_EL1; el1_at_<op>: the same as a run_el1() body */
+#define AT_FN(op) \
+static inline u64 at_##op(u64 va) \
+{ \
+	asm volatile("at " #op ", %0" :: "r"(va) : "memory"); \
+	isb(); \
+	return read_sysreg(par_el1); \
+} \
+static __attribute__((unused)) u64 el1_at_##op(u64 va) \
+{ \
+	return at_##op(va); \
 }
-
-static inline u64 at_s1e1w(u64 va)
-{
-	asm volatile("at s1e1w, %0" :: "r"(va) : "memory");
-	isb();
-	return read_sysreg(par_el1);
-}
-
-/* run_el1() body: AT S1E1W at EL1, returns PAR_EL1 */
-static u64 el1_at_s1e1w(u64 va)
-{
-	return at_s1e1w(va);
-}
+AT_FN(s12e1w)
+AT_FN(s1e1w)
+AT_FN(s1e1r)
 
 static void dump_par(const char *what, u64 par)
 {
@@ -975,6 +971,42 @@ static int t_s2pie(void)
 	SKIP("FEAT_S2PIE present but the S2PIE case is not implemented in this suite");
 }
 
+/*
+ * An AT at EL1 whose stage-1 walk needs a stage-2 update that HDBSS
+ * cannot log (stage-1 AF update in a table page that is writable-clean at
+ * stage 2, full buffer) takes the stage-2 fault to EL2 as a Data Abort
+ * (S1PTW = 1, CM = 1, permission level 3, HPFAR = the table page) with
+ * ISS2.HDBSSF set, as any other access would (R_STJMN): without it the
+ * hypervisor sees an ordinary Permission fault and has no reason to
+ * drain the buffer.  (Patch 0022: the AT path dropped HDBSSF.)
+ */
+static int t_at_el1_walk_full_hdbssf(void)
+{
+	volatile struct guest_abort *a = &aborts[0];
+	u64 r;
+
+	PREP(VT_ALL, 0);
+	wr_hdbssprod(512);
+	isb();
+	s1_tables(1);
+	s2_set_page(101, S2_CLEAN);
+	el1_mmu_on(S1_L1, TCR_EL1_HA);
+	r = run_el1(el1_at_s1e1r, S1_TEST_VA);
+	el1_mmu_off();
+	CHECK(r == ABORTED && n_aborts == 1, "no exception to EL2: PAR_EL1 %#lx (table page %#lx)",
+	      r, s2_get_page(101));
+	dump_abort(a);
+	CHECK(ESR_EC(a->esr) == EC_DABT_LOW, "EC %#lx, expected 0x24", ESR_EC(a->esr));
+	CHECK(a->esr & ESR_S1PTW, "S1PTW = 0, expected 1");
+	CHECK(a->esr & BIT(8), "CM = 0, expected 1 (a fault of an AT instruction's walk)");
+	CHECK(ESR_DFSC(a->esr) == DFSC_PERM(3), "DFSC %#lx, expected permission level 3", ESR_DFSC(a->esr));
+	CHECK(hpfar_ipa(a->hpfar) == S1_L2T, "HPFAR IPA %#lx, expected the table page %#lx",
+	      hpfar_ipa(a->hpfar), S1_L2T);
+	CHECK(a->esr & ESR_HDBSSF, "ISS2.HDBSSF = 0, expected 1");
+	CHECK(!(s2_get_page(101) & S2AP_W), "table page made dirty with a full buffer");
+	return RES_PASS;
+}
+
 static const struct tcase cases[] = {
 	{ "id_hafdbs_is_hdbss", t_id_hafdbs },
 	{ "regs_read_write", t_regs_rw },
@@ -1016,6 +1048,7 @@ static const struct tcase cases[] = {
 	{ "at_s12e1w_no_dirty_no_entry", t_at_s12e1w_no_dirty },
 	{ "at_s12e1w_full_buffer_no_fault", t_at_s12e1w_full_no_fault },
 	{ "at_s1e1w_stage1_clean_kept", t_at_s1e1w_stage1_clean },
+	{ "at_el1_walk_full_hdbssf", t_at_el1_walk_full_hdbssf },
 	{ "haft_s1_table_af_set", t_haft_s1_table_af },
 	{ "s2pie_dirty_bit", t_s2pie },
 };

@@ -150,6 +150,7 @@ static int t_smp_race_one_descriptor(void)
 	printf("# %d rounds of %d pages: PE 0 logged %d, PE 1 %d; both logged in %d rounds; "
 	       "in the %d lockstep rounds PE 0 logged %d, PE 1 %d\n",
 	       ROUNDS, NPAGES, tot0, tot1, both, ROUNDS / 2, ls0, ls1);
+	smp_stop();
 	/* Lockstep: both PEs wrote every page at about the same time. */
 	CHECK(ls0 && ls1, "in the lockstep rounds one PE logged nothing: no race took place");
 	vtcr_set(0);

@@ -14,7 +14,7 @@
 # Per mutant: $WORK/verdicts-<m> (run.sh's verdicts), $WORK/log-<m>, and one
 # summary line "mutant <m>: <n> FAIL: <cases>" on stdout.
 #
-# pre0014, pre0015, pre0017 and pre0019 (named only, not in the default list) are not
+# pre0014, pre0015, pre0017, pre0019 and pre0022 (named only, not in the default list) are not
 # mutants but fails-before-fix builds: the file as it was before that patch
 # (from $SRC's git history, SRC being the series applied as commits).
 set -u
@@ -91,7 +91,7 @@ M = {
  # m14: a GPF on the entry store handled like an External abort (descriptor made dirty)
  'gpfdirty': (PTW, [('if (hdbss_fsc == HDBSS_FSC_GPF) {', 'if (0 && hdbss_fsc == HDBSS_FSC_GPF) {')]),
  # m15: x-hdbss-fsc-late ignored: FSC recorded at once
- 'fscnow': (PTW, [('if (cpu->hdbss_fsc_late && !env->hdbss_fsc_pending) {', 'if (0 && cpu->hdbss_fsc_late && !env->hdbss_fsc_pending) {')]),
+ 'fscnow': (PTW, [('    if (cpu->hdbss_fsc_late) {', '    if (0 && cpu->hdbss_fsc_late) {')]),
  # m16: x-hdbss-spurious makes no update
  'spurnone': (PTW, [('env_archcpu(env)->prop_hdbss_spurious) {', 'env_archcpu(env)->prop_hdbss_spurious && 0) {')]),
  # m17: a spurious update that fails for a full buffer does not fault
@@ -111,6 +111,13 @@ M = {
                     '    {\n        CPUState *o;\n\n        CPU_FOREACH(o) {\n            if (ARM_CPU(o)->hostile) {\n'
                     '                stores_complete(&ARM_CPU(o)->env, ARM_CPU(o)->hostile);\n            }\n        }\n    }\n'
                     '    arm_hostile_fsc_commit(env);\n')]),
+ # m22: x-hdbss-fsc-late's countdown never runs out (FSC visible at a DSB only)
+ 'fsccount': (PTW, [('if (env->hdbss_fsc_pending && --env->hdbss_fsc_countdown == 0) {',
+                     'if (0 && env->hdbss_fsc_pending && --env->hdbss_fsc_countdown == 0) {')]),
+ # target/arm/helper.c (patch 0022)
+ # m23: the stage 2 fault of an AT's walk taken to EL2 without ISS2.HDBSSF (as before 0022)
+ 'athdbssf': (HELP, [('            if (fi.hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;',
+                      '            if (0 && fi.hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -123,6 +130,8 @@ M = {
  # pre0019: a GPF on the entry store made the descriptor dirty (ptw.c of 0018:
  # the options of 0020 and 0021 are gone too)
  'pre0019': (PTW, 'target/arm: Leave the descriptor clean on a GPF on the HDBSS entry store'),
+ # pre0022: the stage 2 fault of an AT's walk reported without ISS2.HDBSSF
+ 'pre0022': (HELP, "target/arm: Report ISS2.HDBSSF for the stage 2 fault of an AT's walk"),
 }
 f, subs = M[name]
 if what == 'file':
@@ -165,7 +174,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany'
+logloser dsbany fsccount athdbssf'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
