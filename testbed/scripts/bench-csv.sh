@@ -75,7 +75,7 @@ awk -v keys="$(echo $KEYS)" '
 # words of migrate_sim's "round N kind=..." lines, by name (its other
 # "round N (kind): ..." lines are for people, not read).
 ROUND_KEYS="kind dirtied copied get_ms clear_ms clears copy_ms wall_ms rate
-wp_faults hdbss_entries hdbss_full_exits exits saturated"
+wp_faults hdbss_entries hdbss_full_exits exits saturated reaped"
 
 awk -v keys="$(echo $ROUND_KEYS)" '
 	BEGIN {
@@ -115,7 +115,8 @@ MEDIAN_KEYS="pages_dirtied wp_faults hdbss_entries hdbss_full_exits exits
 tracking_exits exits_per_dirtied_page other_exits_per_s get_ms_total
 clear_ms_total logop_ms_per_round migration_ms blackout_ms
 baseline_iqr_pct rate_before rate_during rate_after lost_progress_pct
-lost_logging_pct lost_blackout_pct dest_mismatch_pages"
+lost_logging_pct lost_blackout_pct dest_mismatch_pages log_enable_ms
+s2_pgtable_kib_before s2_pgtable_kib_logging ring_full_exits"
 
 awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 	function sort(a, n,   i, j, t) {
