@@ -6,20 +6,7 @@
  * Also FEAT_HAFT in the EL3 regime (TCR_EL3.HAFT).
  */
 #include "tcommon.h"
-
-#define SCR_NS		BIT(0)
-#define SCR_RES1	(BIT(4) | BIT(5))
-#define SCR_HCE		BIT(8)
-#define SCR_RW		BIT(10)
-#define SCR_HDBSSEN	BIT(60)
-
-extern char el3_vectors[];
-void run_el2(void (*fn)(void));
-
-struct exit_req {
-	u64 exit;
-	u64 val;
-};
+#include "el3.h"
 
 static volatile int n_el3_traps;
 static volatile u64 el3_esr[4];
@@ -62,12 +49,6 @@ static u64 sys_iss(u64 op2, int read)
 }
 
 #define ISS_NO_RT(iss) ((iss) & ~(0x1fUL << 5))
-
-static void setup_scr(u64 extra)
-{
-	write_sysreg(SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW | extra, scr_el3);
-	isb();
-}
 
 static int t_hdbssen0_traps(void)
 {
@@ -243,7 +224,6 @@ static int t_el3_haft_off_table_af_kept(void)
  * a Secure EL1 write (stage 1 off: Secure IPA space) to a writable-clean
  * page must make it dirty and log it, with NSIPA (entry bit 11) clear.
  */
-#define SCR_EEL2	BIT(18)
 #define SEL1_L1		TEST_PAGE(110)
 
 static volatile u64 s_r, s_prod, s_desc, s_e0, s_vtcr, s_vstcr;

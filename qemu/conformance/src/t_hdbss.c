@@ -791,28 +791,8 @@ static int t_lost_cas_no_valid_entry_at_index(void)
  * set) is reported as writable (PAR_EL1.F = 0) and left clean, so nothing
  * is logged and a full buffer makes no difference (patch 0014).
  */
-#define PAR_F		BIT(0)
-#define PAR_PA(p)	((p) & GENMASK(47, 12))
-#define PAR_FST(p)	(((p) >> 1) & 0x3f)
-#define PAR_S		BIT(9)
 #define S1_AP2		BIT(7)		/* stage 1 AP[2]: read-only (writable-clean with DBM) */
 #define S1_DBM		BIT(51)
-
-/* at_<op>(va): AT <op>, returns PAR_EL1; el1_at_<op>: the same as a run_el1() body */
-#define AT_FN(op) \
-static inline u64 at_##op(u64 va) \
-{ \
-	asm volatile("at " #op ", %0" :: "r"(va) : "memory"); \
-	isb(); \
-	return read_sysreg(par_el1); \
-} \
-static __attribute__((unused)) u64 el1_at_##op(u64 va) \
-{ \
-	return at_##op(va); \
-}
-AT_FN(s12e1w)
-AT_FN(s1e1w)
-AT_FN(s1e1r)
 
 static void dump_par(const char *what, u64 par)
 {

@@ -12,12 +12,7 @@
  * (R_JHHQW), instead of a synchronous abort.
  */
 #include "tcommon.h"
-
-#define SCR_NS		BIT(0)
-#define SCR_RES1	(BIT(4) | BIT(5))
-#define SCR_HCE		BIT(8)
-#define SCR_RW		BIT(10)
-#define SCR_HDBSSEN	BIT(60)
+#include "el3.h"
 
 #define GPTBR_EL3	S3_6_C2_C1_4
 #define GPCCR_EL3	S3_6_C2_C1_6
@@ -35,14 +30,6 @@
 #define GPF_BUF		0x41700000UL	/* 64 KB aligned, not mapped at stage 2 */
 #define HDBSS_FSC_GPF	0x28UL
 
-extern char el3_vectors[];
-void run_el2(void (*fn)(void));
-
-struct exit_req {
-	u64 exit;
-	u64 val;
-};
-
 static volatile int n_el3_traps;
 
 struct exit_req el3_sync_lower(struct frame *f)
@@ -56,12 +43,6 @@ struct exit_req el3_sync_lower(struct frame *f)
 		       esr, f->elr, read_sysreg(far_el3));
 	}
 	return r;
-}
-
-static void scr(u64 extra)
-{
-	write_sysreg(SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW | SCR_HDBSSEN | extra, scr_el3);
-	isb();
 }
 
 static int gpt_on(void)
@@ -138,7 +119,7 @@ static int t_gpf_entry_store(void)
 		SKIP("GPT layout not supported here");
 	n_el3_traps = 0;
 	el2_exc.count = 0;
-	scr(0);
+	setup_scr(SCR_HDBSSEN);
 	run_el2(el2_gpf_write);
 	gpt_off();
 	printf("# GPF on the entry store: guest %#lx, %d aborts, PROD %#lx, descriptor %#lx, slot %#lx\n",

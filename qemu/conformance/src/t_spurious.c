@@ -17,18 +17,6 @@
  */
 #include "tcommon.h"
 
-#define PAR_F		BIT(0)
-#define PAR_FST(p)	(((p) >> 1) & 0x3f)
-#define PAR_PTW		BIT(8)
-#define PAR_S		BIT(9)
-
-static inline u64 at_s1e1r(u64 va)
-{
-	asm volatile("at s1e1r, %0" :: "r"(va) : "memory");
-	isb();
-	return read_sysreg(par_el1);
-}
-
 /* Stage 1 with nothing to update; S1_L2T writable-clean at stage 2. */
 static int setup(u64 index)
 {

@@ -29,6 +29,29 @@ static inline u64 entry2m(u64 ipa)
 	return (ipa & GENMASK(55, 21)) | (2UL << 1) | HDBSS_ENTRY_VALID;
 }
 
+/* PAR_EL1 after an AT instruction */
+#define PAR_F		BIT(0)
+#define PAR_FST(p)	(((p) >> 1) & 0x3f)
+#define PAR_PTW		BIT(8)
+#define PAR_S		BIT(9)
+#define PAR_PA(p)	((p) & GENMASK(47, 12))
+
+/* at_<op>(va): AT <op>, returns PAR_EL1; el1_at_<op>: the same as a run_el1() body */
+#define AT_FN(op) \
+static __attribute__((unused)) inline u64 at_##op(u64 va) \
+{ \
+	asm volatile("at " #op ", %0" :: "r"(va) : "memory"); \
+	isb(); \
+	return read_sysreg(par_el1); \
+} \
+static __attribute__((unused)) u64 el1_at_##op(u64 va) \
+{ \
+	return at_##op(va); \
+}
+AT_FN(s12e1w)
+AT_FN(s1e1w)
+AT_FN(s1e1r)
+
 static inline u64 hpfar_ipa(u64 hpfar)
 {
 	return ((hpfar >> 4) & GENMASK(43, 0)) << 12;
