@@ -555,20 +555,29 @@ static void pe1_write_then_dsb(void)
 	x_step = 3;
 }
 
-static int t_delay_other_pe_sees_after_writer_dsb(void)
+/* Test page @pg clean, @slot the sentinel, then CPU 1 runs @fn. */
+static int two_pe_start(int pg, volatile u64 *slot, void (*fn)(void))
 {
-	volatile u64 *slot = (volatile u64 *)XBUF;
-	u64 s_before, s_own_dsb, s_writer_dsb;
-
 	PREP(VT_ALL, 0);
-	s2_set_page(18, S2_CLEAN);
-	slot[0] = SENTINEL;
+	s2_set_page(pg, S2_CLEAN);
+	*slot = SENTINEL;
 	dsb(ish);
 	if (smp_start())
 		CHECK(0, "no second PE (run with -smp 2)");
 	x_step = 0;
 	sec_aborts = 0;
-	smp_call(pe1_write_then_dsb);
+	smp_call(fn);
+	return RES_PASS;
+}
+
+static int t_delay_other_pe_sees_after_writer_dsb(void)
+{
+	volatile u64 *slot = (volatile u64 *)XBUF;
+	u64 s_before, s_own_dsb, s_writer_dsb;
+	int r = two_pe_start(18, slot, pe1_write_then_dsb);
+
+	if (r != RES_PASS)
+		return r;
 	while (x_step != 1)
 		;
 	s_before = slot[0];
@@ -592,6 +601,66 @@ static int t_delay_other_pe_sees_after_writer_dsb(void)
 	return RES_PASS;
 }
 
+/*
+ * 9c. A DSB NSH completes the writer's entry stores for the writer only
+ * (x-hdbss-delay): CPU 1 reads its entry after its DSB NSH; CPU 0 then
+ * writes the slot (a buffer freed and reused by another CPU), and the
+ * entry reaches CPU 0 at CPU 1's next DSB ISH, after that write.  (A
+ * hypervisor that frees or reuses a buffer on another CPU must have the
+ * writing CPU issue a DSB of a domain that covers that CPU; series issue,
+ * barrier scope.)
+ */
+#define YBUF	(HDBSS_BUF + 0x3000UL)
+#define REUSED	0x1111222233334444UL
+static volatile u64 y_local;
+
+static void pe1_write_then_dsb_nsh(void)
+{
+	wr_hdbssbr(YBUF);
+	wr_hdbssprod(0);
+	isb();
+	x_r = sec_guest(el1_write, ADDR(19));
+	dsb(nsh);
+	y_local = *(volatile u64 *)YBUF;
+	x_step = 1;
+	while (x_step != 2)
+		;
+	dsb(ish);
+	x_step = 3;
+}
+
+static int t_delay_nsh_completes_for_writer_only(void)
+{
+	volatile u64 *slot = (volatile u64 *)YBUF;
+	u64 s_reused, s_writer_ish;
+	int r = two_pe_start(19, slot, pe1_write_then_dsb_nsh);
+
+	if (r != RES_PASS)
+		return r;
+	while (x_step != 1)
+		;
+	slot[0] = REUSED;
+	dsb(ish);
+	s_reused = slot[0];
+	x_step = 2;
+	while (x_step != 3)
+		;
+	s_writer_ish = slot[0];
+	CHECK(smp_wait() == 0, "CPU 1 hung");
+	smp_stop();
+	printf("# CPU 1 wrote page 19: it reads its slot %#lx after its DSB NSH; CPU 0 writes %#lx there "
+	       "and reads %#lx, then %#lx after CPU 1's DSB ISH\n", y_local, REUSED, s_reused, s_writer_ish);
+	CHECK(sec_aborts == 0 && x_r != ABORTED, "CPU 1's guest write aborted (ESR_EL2 %#lx)", sec_abort_esr);
+	CHECK(s2_get_page(19) & S2AP_W, "descriptor not made dirty");
+	CHECK(y_local == entry4k(ADDR(19)), "CPU 1 reads %#lx after its DSB NSH, expected its entry %#lx",
+	      y_local, entry4k(ADDR(19)));
+	CHECK(s_reused == REUSED, "CPU 0 reads %#lx after its own write and DSB", s_reused);
+	CHECK(s_writer_ish == entry4k(ADDR(19)),
+	      "after CPU 1's DSB ISH the slot holds %#lx: the entry, completed for CPU 1 only by its DSB NSH, "
+	      "never reached CPU 0 (expected %#lx)", s_writer_ish, entry4k(ADDR(19)));
+	return RES_PASS;
+}
+
 static const struct tcase cases[] = {
 	{ "sticky_write_survives_world_switch", t_sticky_write_survives_world_switch },
 	{ "reclean_kvm_sequence_logs_again", t_reclean_kvm_sequence_logs_again },
@@ -603,6 +672,7 @@ static const struct tcase cases[] = {
 	{ "vtcr_latched_until_vmalls12", t_vtcr_latched_until_vmalls12 },
 	{ "delay_entry_invisible_until_dsb", t_delay_entry_invisible_until_dsb },
 	{ "delay_other_pe_sees_after_writer_dsb", t_delay_other_pe_sees_after_writer_dsb },
+	{ "delay_nsh_completes_for_writer_only", t_delay_nsh_completes_for_writer_only },
 	{ "delay_store_error_fsc_late", t_delay_store_error_fsc_late },
 	{ "os_forms_remove", t_os_forms_remove },
 	{ "vtcr_latch_taken_at_walk", t_vtcr_latch_taken_at_walk },

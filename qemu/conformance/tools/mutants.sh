@@ -100,16 +100,16 @@ M = {
  'spurro': (PTW, [('} else if (wfi.hdbssf) {', '} else if (1) {')]),
  # target/arm/hostile.c (patch 0020)
  # m19: a DSB does not make a pending FSC visible
- 'fscdsb': (HOST, [('    stores_complete(env, h);\n    arm_hostile_fsc_commit(env);\n', '    stores_complete(env, h);\n')]),
+ 'fscdsb': (HOST, [('    stores_complete(env, h, nsh);\n    arm_hostile_fsc_commit(env);\n', '    stores_complete(env, h, nsh);\n')]),
  # m20: a PE whose descriptor update loses the race logs the page too (run by the smp program)
  'logloser': (PTW, [('            descriptor = new_descriptor;\n            goto restart_atomic_update;',
                      '            if (hdbss_log && !hdbss_fsc &&\n                !hdbss_write_entry(env, mmu_idx, hdbss_addr, address, level, page_size)) {\n'
                      '                hdbss_advance(env);\n            }\n'
                      '            descriptor = new_descriptor;\n            goto restart_atomic_update;')]),
  # m21: a DSB makes every PE's delayed entry stores visible, not only its own
- 'dsbany': (HOST, [('    stores_complete(env, h);\n    arm_hostile_fsc_commit(env);\n',
+ 'dsbany': (HOST, [('    stores_complete(env, h, nsh);\n    arm_hostile_fsc_commit(env);\n',
                     '    {\n        CPUState *o;\n\n        CPU_FOREACH(o) {\n            if (ARM_CPU(o)->hostile) {\n'
-                    '                stores_complete(&ARM_CPU(o)->env, ARM_CPU(o)->hostile);\n            }\n        }\n    }\n'
+                    '                stores_complete(&ARM_CPU(o)->env, ARM_CPU(o)->hostile, nsh);\n            }\n        }\n    }\n'
                     '    arm_hostile_fsc_commit(env);\n')]),
  # m22: x-hdbss-fsc-late's countdown never runs out (FSC visible at a DSB only)
  'fsccount': (PTW, [('if (env->hdbss_fsc_pending && --env->hdbss_fsc_countdown == 0) {',
@@ -118,6 +118,11 @@ M = {
  # m23: the stage 2 fault of an AT's walk taken to EL2 without ISS2.HDBSSF (as before 0022)
  'athdbssf': (HELP, [('            if (fi.hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;',
                       '            if (0 && fi.hdbssf) {\n                syn |= ARM_EL_ISS2_HDBSSF;')]),
+ # target/arm/hostile.c (patch 0023)
+ # m24: a DSB NSH completes the entry stores for every observer (nothing made again later)
+ 'nshall': (HOST, [('if (res == MEMTX_OK && nsh) {', 'if (res == MEMTX_OK && nsh && 0) {')]),
+ # m25: a DSB NSH completes nothing, not even for the writing PE
+ 'nshnone': (HOST, [('    stores_complete(env, h, nsh);\n', '    if (!nsh) {\n        stores_complete(env, h, nsh);\n    }\n')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -174,7 +179,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany fsccount athdbssf'
+logloser dsbany fsccount athdbssf nshall nshnone'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
