@@ -3,6 +3,7 @@
 #
 #   make test          set up, build, run every test plan on every shape
 #   make test-granules the same on the 16K- and 64K-page shapes only
+#   make test-kcsan    the same on the KCSAN shape only (vhekcsan)
 #   make run           the main job: real QEMU live migrations in the
 #                      emulated machine, with HDBSS and with write
 #                      protection, side by side
@@ -34,7 +35,7 @@ BENCH_ARGS ?=
 export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN RUN_ARGS \
 	BENCH_ARGS SHAPES
 
-.PHONY: all test test-granules run bench setup harness-test linux-tree linux-export linux-reset \
+.PHONY: all test test-granules test-kcsan run bench setup harness-test linux-tree linux-export linux-reset \
 	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
 	check-series clean help
 
@@ -48,6 +49,9 @@ test:
 
 test-granules:
 	@SHAPES="vhe16k vhe64k" $(S)/test.sh
+
+test-kcsan:
+	@SHAPES=vhekcsan $(S)/test.sh
 
 run:
 	@$(S)/run.sh

@@ -8,7 +8,7 @@
 #   build-kernel.sh CONFIG      prints the build directory on its last line
 . "$(dirname "$0")/lib.sh"
 
-CONFIG=${1:?usage: build-kernel.sh test|test16k|test64k|bench}
+CONFIG=${1:?usage: build-kernel.sh test|test16k|test64k|testkcsan|bench}
 FRAGS=$(config_fragments "$CONFIG")
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu

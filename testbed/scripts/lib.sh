@@ -139,15 +139,17 @@ linux_tree() {
 
 # config_fragments CONFIG: the fragments of linux/config that make kernel
 # configuration CONFIG ("test": debug options on; "bench": without them;
-# "test16k", "test64k": "test" with 16 KiB or 64 KiB pages), merged in this
+# "test16k", "test64k": "test" with 16 KiB or 64 KiB pages; "testkcsan":
+# "test" with KCSAN instead of KASAN), merged in this
 # order on allnoconfig (a later fragment's setting wins).
 config_fragments() {
 	case $1 in
 	test) echo "base.config debug.config" ;;
 	test16k) echo "base.config debug.config 16k.config" ;;
 	test64k) echo "base.config debug.config 64k.config" ;;
+	testkcsan) echo "base.config debug.config kcsan.config" ;;
 	bench) echo "base.config" ;;
-	*) die "unknown kernel configuration '$1' (test, test16k, test64k or bench)" ;;
+	*) die "unknown kernel configuration '$1' (test, test16k, test64k, testkcsan or bench)" ;;
 	esac
 }
 
