@@ -175,4 +175,39 @@ else
 	bad=$((bad + 1))
 	printf 'FAIL\tharness/bench-csv-published\t-\tdocs/bench CSV files do not parse into the columns bench-csv.sh writes\n' >>"$RES/harness.verdicts"
 fi
+# The series round trip (series.sh): a series of commits by two authors,
+# with a cover letter whose text ends in an indented list, exported, applied
+# to a fresh tree at base as "make setup" does, and exported again, must give
+# the same files (the cover letter's text must not take in the shortlog).
+n=$((n + 1))
+if (
+	. "$TOP/testbed/scripts/series.sh"
+	OUT=$tmp/rt
+	mkdir -p "$OUT/logs" "$OUT/a" "$OUT/b" "$OUT/p1" "$OUT/p2"
+	for d in a b; do
+		echo base >"$OUT/$d/f"
+		import_base "$OUT/$d" "round trip" >/dev/null
+	done
+	i=0
+	for who in Alice Bob Alice; do
+		i=$((i + 1))
+		echo "change $i" >>"$OUT/a/f"
+		GIT_AUTHOR_NAME=$who GIT_AUTHOR_EMAIL=$who@example.org \
+			GIT_AUTHOR_DATE=2026-01-0${i}T00:00:00Z GIT_COMMITTER_DATE=2026-01-0${i}T00:00:00Z \
+			GIT_COMMITTER_NAME=$who GIT_COMMITTER_EMAIL=$who@example.org \
+			git -C "$OUT/a" commit -q -a -m "f: change $i"
+	done
+	tb_git "$OUT/a" config branch.series.description \
+		"$(printf 'the subject\n\nSome text.\n\n- a list\n  - an indented item\n    that goes on')"
+	export_to "$OUT/a" "$OUT/p1"
+	apply_series "$OUT/b" "$OUT/p1" "$OUT/b.stamp" roundtrip 2>/dev/null
+	export_to "$OUT/b" "$OUT/p2"
+	diff -ru "$OUT/p1" "$OUT/p2" >&2
+) >"$tmp/roundtrip.out" 2>&1; then
+	printf 'PASS\tharness/series-roundtrip\t-\t\n' >>"$RES/harness.verdicts"
+else
+	bad=$((bad + 1))
+	printf 'FAIL\tharness/series-roundtrip\t-\tseries.sh: export, apply and export again changed the patches\n' >>"$RES/harness.verdicts"
+	sed 's/^/        | /' "$tmp/roundtrip.out" >&2
+fi
 step "harness: $((n - bad)) of $n recorded-log cases judged right"

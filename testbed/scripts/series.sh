@@ -134,10 +134,17 @@ cover_description() {
 		!hdr && /^$/ { hdr = 1; next }
 		hdr { body[++n] = $0 }
 		END {
-			# The text ends before the shortlog ("Name (N):") and diffstat.
+			# The text ends before the shortlog (groups of indented
+			# subjects under "Name (N):", one per author) and the
+			# diffstat: at the first group header after which every
+			# line is blank, indented or another header.
 			end = n
-			for (i = n; i > 0; i--)
-				if (body[i] ~ /^[^ ].* \([0-9]+\):$/) { end = i - 1; break }
+			for (i = n; i > 0; i--) {
+				if (body[i] ~ /^[^ ].* \([0-9]+\):$/)
+					end = i - 1
+				else if (body[i] != "" && body[i] !~ /^ /)
+					break
+			}
 			while (end > 0 && body[end] == "") end--
 			start = 1
 			while (start <= end && body[start] == "") start++
