@@ -23,9 +23,9 @@ line=$(awk -v s="$SHAPE" '$1 == s' "$TOP/testbed/shapes")
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
 # Kernel arguments: the words after the CPU, but "-", "plans=...",
-# "kernel=...", "numa=..." and "optional" (see testbed/shapes).
+# "kernel=...", "numa=...", "expect=..." and "optional" (see testbed/shapes).
 args=$(echo "$line" | awk '{ a = ""; for (i = 3; i <= NF; i++)
-	if ($i != "-" && $i !~ /^(plans|kernel|numa)=/ && $i != "optional")
+	if ($i != "-" && $i !~ /^(plans|kernel|numa|expect)=/ && $i != "optional")
 		a = a (a == "" ? "" : " ") $i; print a }')
 numa=$(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
 	if ($i ~ /^numa=/) print substr($i, 6) }')
@@ -85,3 +85,14 @@ awk -v shape="$SHAPE" -v expected="$expected" -v splats="$RES/$SHAPE.splats" \
 	-f "$TOP/testbed/scripts/verdict.awk" "$log" >"$RES/$SHAPE.verdicts.tmp" ||
 	die "judging $log failed"
 mv "$RES/$SHAPE.verdicts.tmp" "$RES/$SHAPE.verdicts"
+
+# "expect=RE": the console must have a line matching RE (an extended
+# regular expression without blanks), one verdict each.
+for re in $(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
+	if ($i ~ /^expect=/) print substr($i, 8) }'); do
+	if grep -Eq -- "$re" "$log"; then
+		printf 'PASS\t%s/expect:%s\t-\t\n' "$SHAPE" "$re"
+	else
+		printf 'FAIL\t%s/expect:%s\t-\tno console line matches %s\n' "$SHAPE" "$re" "$re"
+	fi >>"$RES/$SHAPE.verdicts"
+done
