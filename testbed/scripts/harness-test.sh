@@ -200,6 +200,8 @@ if (
 	tb_git "$OUT/a" config branch.series.description \
 		"$(printf 'the subject\n\nSome text.\n\n- a list\n  - an indented item\n    that goes on')"
 	export_to "$OUT/a" "$OUT/p1"
+	# A cover letter, three patches and the series file, or nothing to compare.
+	[ "$(ls "$OUT/p1" | wc -l)" = 5 ] && [ -s "$OUT/p1/0000-cover-letter.patch" ] || exit 1
 	apply_series "$OUT/b" "$OUT/p1" "$OUT/b.stamp" roundtrip 2>/dev/null
 	export_to "$OUT/b" "$OUT/p2"
 	diff -ru "$OUT/p1" "$OUT/p2" >&2

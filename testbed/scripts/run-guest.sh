@@ -87,12 +87,15 @@ awk -v shape="$SHAPE" -v expected="$expected" -v splats="$RES/$SHAPE.splats" \
 mv "$RES/$SHAPE.verdicts.tmp" "$RES/$SHAPE.verdicts"
 
 # "expect=RE": the console must have a line matching RE (an extended
-# regular expression without blanks), one verdict each.
+# regular expression without blanks), one verdict each.  No globbing of
+# the words; the console's carriage returns removed before matching.
+set -f
 for re in $(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
 	if ($i ~ /^expect=/) print substr($i, 8) }'); do
-	if grep -Eq -- "$re" "$log"; then
+	if tr -d '\r' <"$log" | grep -Eq -- "$re"; then
 		printf 'PASS\t%s/expect:%s\t-\t\n' "$SHAPE" "$re"
 	else
 		printf 'FAIL\t%s/expect:%s\t-\tno console line matches %s\n' "$SHAPE" "$re" "$re"
 	fi >>"$RES/$SHAPE.verdicts"
 done
+set +f
