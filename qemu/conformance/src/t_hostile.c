@@ -373,6 +373,36 @@ static int t_delay_entry_invisible_until_dsb(void)
 }
 
 /*
+ * 9d. SSBB and PSSBB (DSB encodings with CRm 0b0000 and 0b0100) are not
+ * data synchronization barriers: they complete no entry store. Only the
+ * DSB ISH after them makes the entry visible.
+ */
+static int t_delay_ssbb_pssbb_complete_nothing(void)
+{
+	volatile u64 *slot = &hdbss_buf()[0];
+	u64 a = ADDR(24), r, s_ssbb, s_pssbb, s_dsb;
+
+	PREP(VT_ALL, 0);
+	s2_set_page(24, S2_CLEAN);
+	r = guest_write(a, 0x24);
+	asm volatile(".inst	0xd503309f\n\t"	/* SSBB */
+		     "ldr	%0, [%3]\n\t"
+		     ".inst	0xd503349f\n\t"	/* PSSBB */
+		     "ldr	%1, [%3]\n\t"
+		     "dsb	ish\n\t"
+		     "ldr	%2, [%3]"
+		     : "=&r"(s_ssbb), "=&r"(s_pssbb), "=&r"(s_dsb)
+		     : "r"(slot) : "memory");
+	printf("# slot after SSBB %#lx, after PSSBB %#lx, after DSB ISH %#lx\n", s_ssbb, s_pssbb, s_dsb);
+	CHECK_GUEST_OK(r);
+	CHECK(s2_get_page(24) & S2AP_W, "descriptor not made dirty");
+	CHECK(s_ssbb == SENTINEL, "SSBB made the entry visible (slot %#lx): it is not a DSB", s_ssbb);
+	CHECK(s_pssbb == SENTINEL, "PSSBB made the entry visible (slot %#lx): it is not a DSB", s_pssbb);
+	CHECK(s_dsb == entry4k(a), "after the DSB the slot holds %#lx, expected the entry %#lx", s_dsb, entry4k(a));
+	return RES_PASS;
+}
+
+/*
  * 10. I_LMSZL: an entry store that fails (BADDR at an unassigned physical
  * address) records FSC when it is made, at the DSB; INDEX keeps pointing
  * at the failed entry (R_STJMN).
@@ -673,6 +703,7 @@ static const struct tcase cases[] = {
 	{ "delay_entry_invisible_until_dsb", t_delay_entry_invisible_until_dsb },
 	{ "delay_other_pe_sees_after_writer_dsb", t_delay_other_pe_sees_after_writer_dsb },
 	{ "delay_nsh_completes_for_writer_only", t_delay_nsh_completes_for_writer_only },
+	{ "delay_ssbb_pssbb_complete_nothing", t_delay_ssbb_pssbb_complete_nothing },
 	{ "delay_store_error_fsc_late", t_delay_store_error_fsc_late },
 	{ "os_forms_remove", t_os_forms_remove },
 	{ "vtcr_latch_taken_at_walk", t_vtcr_latch_taken_at_walk },

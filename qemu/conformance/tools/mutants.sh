@@ -80,7 +80,7 @@ M = {
  'prodreadfn': (HELP, [('return arm_hostile_prod_read(env);', 'return env->cp15.hdbssprod_el2;')]),
  # target/arm/tcg/translate-a64.c (patch 0013)
  # m11: the DSB helper is called for DSB nXS only, not for DSB
- 'dsbhelper': (TRA, [('if (s->hostile && !extract32(s->insn, 5, 1)) {', 'if (0 && s->hostile && !extract32(s->insn, 5, 1)) {')]),
+ 'dsbhelper': (TRA, [('if (s->hostile && !extract32(s->insn, 5, 1) &&', 'if (0 && s->hostile && !extract32(s->insn, 5, 1) &&')]),
  # target/arm/helper.c (patches 0017, 0018)
  # m12: TCR_EL3.HAFT ignored (as before 0017: EL3 walks never set AF in table descriptors)
  'el3haft': (HELP, [('haft = ha && extract64(tcr, 42, 1) &&', 'haft = 0 && ha && extract64(tcr, 42, 1) &&')]),
@@ -123,6 +123,9 @@ M = {
  'nshall': (HOST, [('if (res == MEMTX_OK && nsh) {', 'if (res == MEMTX_OK && nsh && 0) {')]),
  # m25: a DSB NSH completes nothing, not even for the writing PE
  'nshnone': (HOST, [('    stores_complete(env, h, nsh);\n', '    if (!nsh) {\n        stores_complete(env, h, nsh);\n    }\n')]),
+ # target/arm/tcg/translate-a64.c (patch 0024)
+ # m26: SSBB and PSSBB call the hostile DSB helper (as before 0024)
+ 'ssbbdsb': (TRA, [('        !(a->types == 0 && a->domain < 2)) {', '        1) {')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -179,7 +182,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany fsccount athdbssf nshall nshnone'
+logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
