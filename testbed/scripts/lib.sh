@@ -91,17 +91,19 @@ up_to_date() {
 	[ -f "$1" ] && [ "$(cat "$1")" = "$2" ]
 }
 
-# fetch_pinned_deb "POOL_PATH SHA256": download a .deb of testbed/pins from
-# Debian's archive ($ARM64_DEB_MIRROR) into the download cache, unless the
-# cache holds it already, check its sha256, and print its path.
+# fetch_pinned_deb "POOL_PATH SHA256" [SUBDIR]: download a file of
+# testbed/pins from Debian's archive ($ARM64_DEB_MIRROR) into the download
+# cache (its SUBDIR, arm64 by default), unless the cache holds it already,
+# check its sha256, and print its path.
 fetch_pinned_deb() {
+	_sub=${2:-arm64}
 	set -- $1
-	_deb=$DL/arm64/$(basename "$1")
-	mkdir -p "$DL/arm64"
+	_deb=$DL/$_sub/$(basename "$1")
+	mkdir -p "$DL/$_sub"
 	if [ ! -f "$_deb" ] || [ "$(sha256_of "$_deb")" != "$2" ]; then
 		need_cmd curl curl
 		run_logged "$OUT/logs/deb-download.log" \
-			"download of $ARM64_DEB_MIRROR/$1 (a newer point release may have replaced it: update testbed/pins)" \
+			"download of $ARM64_DEB_MIRROR/$1 (a newer release may have replaced it: update testbed/pins)" \
 			curl -sSfL -o "$_deb.tmp" "$ARM64_DEB_MIRROR/$1"
 		[ "$(sha256_of "$_deb.tmp")" = "$2" ] ||
 			die "$1: sha256 $(sha256_of "$_deb.tmp") is not the pinned $2"
