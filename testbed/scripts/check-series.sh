@@ -37,6 +37,11 @@ PATCHES=$TOP/linux/patches
 TREE=$(linux_tree)
 [ -n "${LINUX_SRC:-}" ] && die "check-series checks linux/patches on the pinned source; unset LINUX_SRC"
 
+FROM=${CHECK_FROM:-1}
+case $FROM in '' | *[!0-9]*) die "CHECK_FROM=$FROM is not a patch number" ;; esac
+[ "$FROM" -ge 1 ] && [ "$FROM" -le "$(grep -c . "$PATCHES/series")" ] ||
+	die "CHECK_FROM=$FROM is not between 1 and the number of patches"
+
 CHECK=$OUT/linux/check
 WT=$CHECK/src
 LOGS=$OUT/logs/check-series
@@ -149,7 +154,6 @@ doc_warnings() {
 	done | sort -u
 }
 
-FROM=${CHECK_FROM:-1}
 n=0
 for p in $(cat "$PATCHES/series"); do
 	n=$((n + 1))
