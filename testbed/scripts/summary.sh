@@ -46,9 +46,33 @@ if [ "$failed" -gt 0 ]; then
 		echo "Kernel splats ($s):"
 		sed 's/^/  | /' "$s" | head -n 200
 	done
-	for l in "$RES"/*.log; do
-		grep -q . "$l" 2>/dev/null && echo "  console log: $l"
+	# The last lines each failed entry printed, for a reader who has only
+	# this output (CI).
+	awk -F '\t' '$1 == "FAIL" { print $2 }' "$all" | while read -r v; do
+		shape=${v%%/*} entry=${v#*/}
+		l=$RES/$shape.log
+		[ -f "$l" ] || continue
+		awk -v e="$entry" -v keep=20 '
+			{ sub(/\r$/, "") }
+			$1 == "#" && $2 == "testbed:" && $3 == "start" && $5 == e ":" { on = 1; n = 0 }
+			on { buf[n++ % keep] = $0 }
+			on && /^(not )?ok [0-9]+ / && ($3 == e || $4 == e) { exit }
+			END {
+				if (n == 0)
+					exit
+				printf "\n  last lines of %s/%s:\n", shape, e
+				for (i = (n > keep ? n - keep : 0); i < n; i++)
+					print "  | " buf[i % keep]
+			}' shape="$shape" "$l"
 	done
+	# The console logs of the shapes that failed, to read first.
+	awk -F '\t' '$1 == "FAIL" || $1 == "XPASS" { sub(/\/.*/, "", $2); print $2 }' "$all" |
+		LC_ALL=C sort -u | while read -r shape; do
+			l=$RES/$shape.log
+			if grep -q . "$l" 2>/dev/null; then
+				echo "  console log: $l"
+			fi
+		done
 fi
 if [ "$xfailed" -gt 0 ]; then
 	echo

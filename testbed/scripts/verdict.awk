@@ -68,6 +68,19 @@ is_splat($0) {
 	}
 }
 
+# A test's own failure report ("# FAIL: ...", under the runner's "# "
+# prefix or not): keep the first for the verdict, count the others.
+current != "" && /^# (# )?FAIL: / {
+	s = $0
+	sub(/^# (# )?FAIL: /, "", s)
+	gsub(/\t/, " ", s)
+	if (current in failmsg)
+		failmore[current]++
+	else
+		failmsg[current] = s
+	next
+}
+
 # The KVM selftests' assertion report: keep where and what for the verdict.
 /^# ==== Test Assertion Failure ====/ {
 	assert_lines = 3
@@ -139,6 +152,9 @@ END {
 		why = detail[name]
 		if (status == "FAIL" && (name in assertion))
 			why = (why != "" ? why "; " : "") assertion[name]
+		if (status == "FAIL" && (name in failmsg))
+			why = (why != "" ? why "; " : "") failmsg[name] \
+			    ((name in failmore) ? " (and " failmore[name] " more FAIL lines)" : "")
 		if (status == "") {
 			status = "FAIL"
 			why = "no result: the guest stopped before reporting it"
