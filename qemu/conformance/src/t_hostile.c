@@ -691,6 +691,79 @@ static int t_delay_nsh_completes_for_writer_only(void)
 	return RES_PASS;
 }
 
+/*
+ * 9e. A broadcast TLBI followed by a DSB NSH is complete for the issuing PE
+ * only (x-s2-sticky-tlb): CPU 1 keeps its cached write permission for a
+ * page that CPU 0 re-cleaned and invalidated with IPAS2E1IS and VMALLE1IS,
+ * each completed by a DSB NSH, so CPU 1's next write neither walks nor
+ * logs; only CPU 0's DSB ISH completes the invalidation for CPU 1.  (A
+ * hypervisor that re-cleans a page some other CPU may have cached must
+ * complete its invalidation with a DSB of a domain covering that CPU.)
+ */
+#define ZBUF	(HDBSS_BUF + 0x4000UL)
+static volatile u64 z_r[3], z_prod[3];
+
+static void pe1_write_stale_until_ish(void)
+{
+	wr_hdbssbr(ZBUF);
+	wr_hdbssprod(0);
+	isb();
+	for (int i = 0; i < 3; i++) {
+		z_r[i] = sec_guest(el1_write, ADDR(20));
+		dsb(ish);	/* completes CPU 1's entry stores, not CPU 0's TLBIs */
+		isb();
+		z_prod[i] = rd_hdbssprod();
+		x_step = 2 * i + 1;
+		while (x_step != 2 * i + 2)
+			;
+	}
+}
+
+static int t_tlbi_is_nsh_completes_for_issuer_only(void)
+{
+	volatile u64 *slot = (volatile u64 *)ZBUF;
+	u64 d_stale, d_walked;
+	int r = two_pe_start(20, slot, pe1_write_stale_until_ish);
+
+	if (r != RES_PASS)
+		return r;
+	while (x_step != 1)
+		;
+	reclean(20);
+	tlbi_ipas2e1is(ADDR(20), TTL_4K(3));
+	dsb(nsh);
+	tlbi_vmalle1is();
+	dsb(nsh);
+	isb();
+	x_step = 2;
+	while (x_step != 3)
+		;
+	d_stale = s2_get_page(20);
+	dsb(ish);
+	isb();
+	x_step = 4;
+	while (x_step != 5)
+		;
+	d_walked = s2_get_page(20);
+	x_step = 6;
+	CHECK(smp_wait() == 0, "CPU 1 hung");
+	smp_stop();
+	printf("# CPU 1's HDBSSPROD_EL2 after its three writes: %#lx, %#lx, %#lx; descriptor after the "
+	       "second %#lx, after the third %#lx\n", z_prod[0], z_prod[1], z_prod[2], d_stale, d_walked);
+	CHECK(sec_aborts == 0 && z_r[0] != ABORTED && z_r[1] != ABORTED && z_r[2] != ABORTED,
+	      "CPU 1's guest write aborted (ESR_EL2 %#lx)", sec_abort_esr);
+	CHECK(HDBSSPROD_INDEX(z_prod[0]) == 1, "first write not logged (HDBSSPROD_EL2 %#lx)", z_prod[0]);
+	CHECK(HDBSSPROD_INDEX(z_prod[1]) == 1 && !(d_stale & S2AP_W),
+	      "CPU 1's write after CPU 0's TLBIs and DSB NSHs walked the tables (INDEX %lu, descriptor "
+	      "%#lx): a DSB NSH completed a broadcast invalidation for another PE",
+	      HDBSSPROD_INDEX(z_prod[1]), d_stale);
+	CHECK(HDBSSPROD_INDEX(z_prod[2]) == 2 && (d_walked & S2AP_W),
+	      "CPU 1's write after CPU 0's DSB ISH used the stale permission (INDEX %lu, descriptor %#lx)",
+	      HDBSSPROD_INDEX(z_prod[2]), d_walked);
+	CHECK(slot[1] == entry4k(ADDR(20)), "slot 1 holds %#lx, expected %#lx", slot[1], entry4k(ADDR(20)));
+	return RES_PASS;
+}
+
 static const struct tcase cases[] = {
 	{ "sticky_write_survives_world_switch", t_sticky_write_survives_world_switch },
 	{ "reclean_kvm_sequence_logs_again", t_reclean_kvm_sequence_logs_again },
@@ -708,6 +781,7 @@ static const struct tcase cases[] = {
 	{ "os_forms_remove", t_os_forms_remove },
 	{ "vtcr_latch_taken_at_walk", t_vtcr_latch_taken_at_walk },
 	{ "vmalls12_other_vmid_kept", t_vmalls12_other_vmid_kept },
+	{ "tlbi_is_nsh_completes_for_issuer_only", t_tlbi_is_nsh_completes_for_issuer_only },
 };
 
 int main(void)

@@ -126,6 +126,8 @@ M = {
  # target/arm/tcg/translate-a64.c (patch 0024)
  # m26: SSBB and PSSBB call the hostile DSB helper (as before 0024)
  'ssbbdsb': (TRA, [('        !(a->types == 0 && a->domain < 2)) {', '        1) {')]),
+ # a DSB NSH completes a broadcast TLBI on every PE (as before 0025)
+ 'tlbinshall': (HOST, [('        if (op->broadcast && nsh) {', '        if (0) {')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -182,7 +184,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb'
+logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb tlbinshall'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
