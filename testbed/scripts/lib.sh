@@ -139,6 +139,15 @@ linux_tree() {
 	echo "$_lt" | tail -n1
 }
 
+# shape_word SHAPE KEY: the values of SHAPE's "KEY=value" words in
+# testbed/shapes, one a line (none if it has no such word; see the file's
+# header for the keys).
+shape_word() {
+	sed 's/#.*//' "$TOP/testbed/shapes" |
+		awk -v s="$1" -v k="$2=" '$1 == s { for (i = 3; i <= NF; i++)
+			if (index($i, k) == 1) print substr($i, length(k) + 1) }'
+}
+
 # config_fragments CONFIG: the fragments of linux/config that make kernel
 # configuration CONFIG ("test": debug options on; "bench": without them;
 # "test16k", "test64k": "test" with 16 KiB or 64 KiB pages; "testkcsan":

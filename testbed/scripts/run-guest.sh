@@ -27,8 +27,7 @@ cpu=$(echo "$line" | awk '{ print $2 }')
 args=$(echo "$line" | awk '{ a = ""; for (i = 3; i <= NF; i++)
 	if ($i != "-" && $i !~ /^(plans|kernel|numa|expect)=/ && $i != "optional")
 		a = a (a == "" ? "" : " ") $i; print a }')
-numa=$(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
-	if ($i ~ /^numa=/) print substr($i, 6) }')
+numa=$(shape_word "$SHAPE" numa)
 
 mkdir -p "$RES"
 log=$RES/$SHAPE.log
@@ -90,8 +89,7 @@ mv "$RES/$SHAPE.verdicts.tmp" "$RES/$SHAPE.verdicts"
 # regular expression without blanks), one verdict each.  No globbing of
 # the words; the console's carriage returns removed before matching.
 set -f
-for re in $(echo "$line" | awk '{ for (i = 3; i <= NF; i++)
-	if ($i ~ /^expect=/) print substr($i, 8) }'); do
+for re in $(shape_word "$SHAPE" expect); do
 	if tr -d '\r' <"$log" | grep -Eq -- "$re"; then
 		printf 'PASS\t%s/expect:%s\t-\t\n' "$SHAPE" "$re"
 	else

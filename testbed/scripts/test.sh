@@ -18,13 +18,6 @@ step "test: results in $RES"
 build_guest test
 "$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
 
-# shape_word SHAPE KEY: the value of SHAPE's "KEY=value" in testbed/shapes.
-shape_word() {
-	sed 's/#.*//' "$TOP/testbed/shapes" |
-		awk -v s="$1" -v k="$2=" '$1 == s { for (i = 3; i <= NF; i++)
-			if (index($i, k) == 1) print substr($i, length(k) + 1) }'
-}
-
 # Every shape but the "optional" ones, unless SHAPES names them.
 for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" |
 	awk 'NF { for (i = 3; i <= NF; i++) if ($i == "optional") next; print $1 }')}; do
