@@ -607,7 +607,7 @@ static void usage(const char *prog)
 static int run_one(void)
 {
 	double before[NR_STATS], end[NR_STATS], delta[NR_STATS];
-	double t_start, t_done, exp_downtime = -1, med, min, max;
+	double t_start, t_done, exp_downtime = -1, throttle = 0, med, min, max;
 	double base_med = 0, last_progress;
 	unsigned long w_start, w_stop, mismatch = 0;
 	double syncs;
@@ -712,6 +712,9 @@ static int run_one(void)
 		json_str(r, "status", status, sizeof(status));
 		if (json_num(r, "expected-downtime") >= 0)
 			exp_downtime = json_num(r, "expected-downtime");
+		/* Auto-converge's throttle only rises until the migration ends. */
+		if (json_num(r, "cpu-throttle-percentage") > throttle)
+			throttle = json_num(r, "cpu-throttle-percentage");
 		if (!strcmp(status, "completed") || !strcmp(status, "failed") ||
 		    !strcmp(status, "cancelled"))
 			break;
@@ -767,6 +770,8 @@ static int run_one(void)
 		result_num("setup_time_ms", json_num(r, "setup-time"));
 		result_num("downtime_ms", json_num(r, "downtime"));
 		result_num("expected_downtime_ms", exp_downtime);
+		if (auto_converge)
+			result("cpu_throttle_max_pct", "%.0f", throttle);
 		result_num("dirty_sync_count", json_num(r, "dirty-sync-count"));
 		result_num("dirty_pages_rate", json_num(r, "dirty-pages-rate"));
 		result_num("transferred_bytes", json_num(r, "transferred"));

@@ -111,6 +111,7 @@ awk -F, '
 			row(l, "downtime (ms)", "downtime_ms")
 			row(l, "expected downtime (ms)", "expected_downtime_ms")
 			row(l, "dirty-sync-count", "dirty_sync_count")
+			row(l, "auto-converge throttle, max (%)", "cpu_throttle_max_pct")
 			row(l, "dirty-pages-rate (pages/s)", "dirty_pages_rate")
 			row(l, "transferred (bytes)", "transferred_bytes")
 			row(l, "pages sent (normal)", "normal_pages")

@@ -47,23 +47,30 @@ if [ "$failed" -gt 0 ]; then
 		sed 's/^/  | /' "$s" | head -n 200
 	done
 	# The last lines each failed entry printed, for a reader who has only
-	# this output (CI).
+	# this output (CI); for a guest that did not finish its plan or a
+	# splat outside any test, the last lines of its console, unless an
+	# entry of that shape showed them.
+	quoted=
 	awk -F '\t' '$1 == "FAIL" { print $2 }' "$all" | while read -r v; do
-		shape=${v%%/*} entry=${v#*/}
+		shape=${v%%/*}
 		l=$RES/$shape.log
 		[ -f "$l" ] || continue
-		awk -v e="$entry" -v keep=20 '
+		case "${v#*/} $quoted " in
+		guest-finished\ *" $shape "* | guest-init\ *" $shape "* | kernel-*\ *" $shape "*) continue ;;
+		esac
+		E=${v#*/} S=$shape awk -v keep=20 '
+			BEGIN { e = ENVIRON["E"]; whole = e ~ /^(guest-finished|guest-init|kernel-boot|kernel-after-tests)$/ }
 			{ sub(/\r$/, "") }
 			$1 == "#" && $2 == "testbed:" && $3 == "start" && $5 == e ":" { on = 1; n = 0 }
-			on { buf[n++ % keep] = $0 }
+			on || whole { buf[n++ % keep] = $0 }
 			on && /^(not )?ok [0-9]+ / && ($3 == e || $4 == e) { exit }
 			END {
 				if (n == 0)
-					exit
-				printf "\n  last lines of %s/%s:\n", shape, e
+					exit 1
+				printf "\n  last lines of %s/%s:\n", ENVIRON["S"], e
 				for (i = (n > keep ? n - keep : 0); i < n; i++)
 					print "  | " buf[i % keep]
-			}' shape="$shape" "$l"
+			}' "$l" && quoted="$quoted $shape" || true
 	done
 	# The console logs of the shapes that failed, to read first.
 	awk -F '\t' '$1 == "FAIL" || $1 == "XPASS" { sub(/\/.*/, "", $2); print $2 }' "$all" |

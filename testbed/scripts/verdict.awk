@@ -154,10 +154,11 @@ END {
 			why = (why != "" ? why "; " : "") assertion[name]
 		if (status == "FAIL" && (name in failmsg))
 			why = (why != "" ? why "; " : "") failmsg[name] \
-			    ((name in failmore) ? " (and " failmore[name] " more FAIL lines)" : "")
+			    ((name in failmore) ? " (" failmore[name] " more FAIL lines in the log)" : "")
 		if (status == "") {
 			status = "FAIL"
-			why = "no result: the guest stopped before reporting it"
+			why = "no result: the guest stopped before reporting it" \
+			    ((name in failmsg) ? "; " failmsg[name] : "")
 		}
 		if (name in splat_first) {
 			status = "FAIL"
