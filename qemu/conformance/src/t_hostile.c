@@ -191,7 +191,12 @@ static int t_reclean_kvm_sequence_logs_again(void)
 	return RES_PASS;
 }
 
-/* 3. A TLBI is complete only at the issuing PE's next DSB. */
+/*
+ * 3. A TLBI is complete only at the issuing PE's next DSB; and a stage 1
+ * invalidation issued before the stage 2 one completed leaves the
+ * combined copies (a walk may have refilled them from the old stage 2
+ * entry in between: KVM's DSB between the two).
+ */
 static int t_tlbi_incomplete_without_dsb(void)
 {
 	TRY(first_logged(3));
@@ -202,7 +207,12 @@ static int t_tlbi_incomplete_without_dsb(void)
 	TRY(expect_stale(3, 2, 1));
 	dsb(ish);		/* expect_stale's checks did a DSB already; this one completes nothing new */
 	isb();
-	TRY(expect_logged(3, 3, 1));
+	printf("# both TLBIs complete, VMALLE1IS issued before IPAS2E1IS completed\n");
+	TRY(expect_stale(3, 3, 1));
+	tlbi_vmalle1is();
+	dsb(ish);
+	isb();
+	TRY(expect_logged(3, 4, 1));
 	return RES_PASS;
 }
 
@@ -696,19 +706,21 @@ static int t_delay_nsh_completes_for_writer_only(void)
  * only (x-s2-sticky-tlb): CPU 1 keeps its cached write permission for a
  * page that CPU 0 re-cleaned and invalidated with IPAS2E1IS and VMALLE1IS,
  * each completed by a DSB NSH, so CPU 1's next write neither walks nor
- * logs; only CPU 0's DSB ISH completes the invalidation for CPU 1.  (A
- * hypervisor that re-cleans a page some other CPU may have cached must
- * complete its invalidation with a DSB of a domain covering that CPU.)
+ * logs.  CPU 0's DSB ISH then completes both for CPU 1 at once: its
+ * combined copy stays (the VMALLE1IS was issued before the IPAS2E1IS
+ * completed there); a VMALLE1IS + DSB ISH removes it.  (A hypervisor that
+ * re-cleans a page some other CPU may have cached must complete its
+ * invalidation with a DSB of a domain covering that CPU.)
  */
 #define ZBUF	(HDBSS_BUF + 0x4000UL)
-static volatile u64 z_r[3], z_prod[3];
+static volatile u64 z_r[4], z_prod[4];
 
 static void pe1_write_stale_until_ish(void)
 {
 	wr_hdbssbr(ZBUF);
 	wr_hdbssprod(0);
 	isb();
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		z_r[i] = sec_guest(el1_write, ADDR(20));
 		dsb(ish);	/* completes CPU 1's entry stores, not CPU 0's TLBIs */
 		isb();
@@ -722,9 +734,11 @@ static void pe1_write_stale_until_ish(void)
 static int t_tlbi_is_nsh_completes_for_issuer_only(void)
 {
 	volatile u64 *slot = (volatile u64 *)ZBUF;
-	u64 d_stale, d_walked;
-	int r = two_pe_start(20, slot, pe1_write_stale_until_ish);
+	u64 d_nsh, d_ish, d_s1;
+	int r;
 
+	slot[1] = SENTINEL;
+	r = two_pe_start(20, slot, pe1_write_stale_until_ish);
 	if (r != RES_PASS)
 		return r;
 	while (x_step != 1)
@@ -738,28 +752,40 @@ static int t_tlbi_is_nsh_completes_for_issuer_only(void)
 	x_step = 2;
 	while (x_step != 3)
 		;
-	d_stale = s2_get_page(20);
+	d_nsh = s2_get_page(20);
 	dsb(ish);
 	isb();
 	x_step = 4;
 	while (x_step != 5)
 		;
-	d_walked = s2_get_page(20);
+	d_ish = s2_get_page(20);
+	tlbi_vmalle1is();
+	dsb(ish);
+	isb();
 	x_step = 6;
+	while (x_step != 7)
+		;
+	d_s1 = s2_get_page(20);
+	x_step = 8;
 	CHECK(smp_wait() == 0, "CPU 1 hung");
 	smp_stop();
-	printf("# CPU 1's HDBSSPROD_EL2 after its three writes: %#lx, %#lx, %#lx; descriptor after the "
-	       "second %#lx, after the third %#lx\n", z_prod[0], z_prod[1], z_prod[2], d_stale, d_walked);
-	CHECK(sec_aborts == 0 && z_r[0] != ABORTED && z_r[1] != ABORTED && z_r[2] != ABORTED,
-	      "CPU 1's guest write aborted (ESR_EL2 %#lx)", sec_abort_esr);
+	printf("# CPU 1's HDBSSPROD_EL2 after its four writes: %#lx, %#lx, %#lx, %#lx; descriptor after the "
+	       "second %#lx, the third %#lx, the fourth %#lx\n", z_prod[0], z_prod[1], z_prod[2], z_prod[3],
+	       d_nsh, d_ish, d_s1);
+	CHECK(sec_aborts == 0 && z_r[0] != ABORTED && z_r[1] != ABORTED && z_r[2] != ABORTED &&
+	      z_r[3] != ABORTED, "CPU 1's guest write aborted (ESR_EL2 %#lx)", sec_abort_esr);
 	CHECK(HDBSSPROD_INDEX(z_prod[0]) == 1, "first write not logged (HDBSSPROD_EL2 %#lx)", z_prod[0]);
-	CHECK(HDBSSPROD_INDEX(z_prod[1]) == 1 && !(d_stale & S2AP_W),
+	CHECK(HDBSSPROD_INDEX(z_prod[1]) == 1 && !(d_nsh & S2AP_W),
 	      "CPU 1's write after CPU 0's TLBIs and DSB NSHs walked the tables (INDEX %lu, descriptor "
 	      "%#lx): a DSB NSH completed a broadcast invalidation for another PE",
-	      HDBSSPROD_INDEX(z_prod[1]), d_stale);
-	CHECK(HDBSSPROD_INDEX(z_prod[2]) == 2 && (d_walked & S2AP_W),
-	      "CPU 1's write after CPU 0's DSB ISH used the stale permission (INDEX %lu, descriptor %#lx)",
-	      HDBSSPROD_INDEX(z_prod[2]), d_walked);
+	      HDBSSPROD_INDEX(z_prod[1]), d_nsh);
+	CHECK(HDBSSPROD_INDEX(z_prod[2]) == 1 && !(d_ish & S2AP_W),
+	      "CPU 1's write after CPU 0's DSB ISH walked the tables (INDEX %lu, descriptor %#lx): "
+	      "the VMALLE1IS issued before the IPAS2E1IS completed on CPU 1 removed its combined copy",
+	      HDBSSPROD_INDEX(z_prod[2]), d_ish);
+	CHECK(HDBSSPROD_INDEX(z_prod[3]) == 2 && (d_s1 & S2AP_W),
+	      "CPU 1's write after CPU 0's VMALLE1IS + DSB ISH used the stale permission (INDEX %lu, "
+	      "descriptor %#lx)", HDBSSPROD_INDEX(z_prod[3]), d_s1);
 	CHECK(slot[1] == entry4k(ADDR(20)), "slot 1 holds %#lx, expected %#lx", slot[1], entry4k(ADDR(20)));
 	return RES_PASS;
 }

@@ -58,7 +58,7 @@ M = {
  # m2: the TTL / range TTL level hint is ignored (any level removed)
  'nottl':  (HOST, [('if (op->level >= 0 && op->level != e->level) {', 'if (0 && op->level >= 0 && op->level != e->level) {')]),
  # m3: an IPA invalidation removes the combined copies too
- 'ipacomb': (HOST, [('        e->s2_live = false;\n        break;', '        e->s2_live = false;\n        e->comb_live = false;\n        break;')]),
+ 'ipacomb': (HOST, [('            e->s2_gone = ++hostile_seq;\n', '            e->s2_gone = ++hostile_seq;\n            e->comb_live = false;\n')]),
  # m4: VMALLS12E1* does not drop the latched VTCR_EL2
  'vmallsvtcr': (HOST, [('        g_hash_table_remove(h->vtcr, GUINT_TO_POINTER(op->vmid));\n', '')]),
  # m5: VMALLS12E1* removes the entries of every VMID (as ALLE1* does)
@@ -128,6 +128,9 @@ M = {
  'ssbbdsb': (TRA, [('        !(a->types == 0 && a->domain < 2)) {', '        1) {')]),
  # a DSB NSH completes a broadcast TLBI on every PE (as before 0025)
  'tlbinshall': (HOST, [('        if (op->broadcast && nsh) {', '        if (0) {')]),
+ # a stage 1 TLBI removes the combined copies once the stage 2 entry is gone,
+ # even if issued before that (as before 0026)
+ 's1early': (HOST, [('&& e->s2_gone < op->seq) {', ') {')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -184,7 +187,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb tlbinshall'
+logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb tlbinshall s1early'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
