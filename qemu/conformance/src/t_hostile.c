@@ -273,6 +273,28 @@ static int t_vmalls12_removes(void)
 	return RES_PASS;
 }
 
+/*
+ * 6b. A broadcast TLBI completed for this PE by a DSB NSH is not applied to
+ * it again when its next DSB ISH completes it for the others: what the PE
+ * cached in between stays (a TLB may keep it).  Re-clean, VMALLS12E1IS +
+ * DSB NSH: the next write walks and is logged (and cached again); re-clean
+ * without a TLBI, DSB ISH: the write after it is stale.
+ */
+static int t_nsh_broadcast_not_reapplied(void)
+{
+	TRY(first_logged(21));
+	reclean(21);
+	tlbi_vmalls12e1is();
+	dsb(nsh);
+	isb();
+	TRY(expect_logged(21, 2, 1));
+	reclean(21);
+	dsb(ish);
+	isb();
+	TRY(expect_stale(21, 3, 2));
+	return RES_PASS;
+}
+
 /* 7. RIPAS2E1IS covering the page (+ VMALLE1IS) removes it; a range or level that misses does not. */
 static int t_ripas2_range_removes(void)
 {
@@ -797,6 +819,7 @@ static const struct tcase cases[] = {
 	{ "ttl_wrong_level_keeps_entry", t_ttl_wrong_level_keeps_entry },
 	{ "ipas2_alone_keeps_combined", t_ipas2_alone_keeps_combined },
 	{ "vmalls12_removes", t_vmalls12_removes },
+	{ "nsh_broadcast_not_reapplied", t_nsh_broadcast_not_reapplied },
 	{ "ripas2_range_removes", t_ripas2_range_removes },
 	{ "vtcr_latched_until_vmalls12", t_vtcr_latched_until_vmalls12 },
 	{ "delay_entry_invisible_until_dsb", t_delay_entry_invisible_until_dsb },

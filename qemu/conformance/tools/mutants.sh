@@ -131,6 +131,9 @@ M = {
  # a stage 1 TLBI removes the combined copies once the stage 2 entry is gone,
  # even if issued before that (as before 0026)
  's1early': (HOST, [('&& e->s2_gone < op->seq) {', ') {')]),
+ # a broadcast TLBI completed for its issuer by a DSB NSH is applied to the
+ # issuer again at its next wider DSB (as in 0025)
+ 'nshagain': (HOST, [('if (other && !(other == h && op->local_done)) {', 'if (other) {')]),
  # Fails-before-fix builds, not in the default list: the whole file as it
  # was in the parent of the named commit of $SRC's git history (the other
  # files stay as built; later commits' changes to this file are undone too).
@@ -187,7 +190,7 @@ all='ttwl nohdbssf fulloff1 logaf pa nofsc noenable endian nohaft
 tlbinow nottl ipacomb vmallsvtcr vmallsall storenow prodnow
 insnhdbssf ipas2unrep prodreadfn dsbhelper
 el3haft sel2hdbss gpfdirty fscnow spurnone spurnofault spurro fscdsb
-logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb tlbinshall s1early'
+logloser dsbany fsccount athdbssf nshall nshnone ssbbdsb tlbinshall s1early nshagain'
 
 for m in ${*:-$all}; do
 	file=$(mutant file "$m") || { echo "mutant $m: unknown" >&2; continue; }
