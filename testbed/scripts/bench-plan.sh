@@ -14,7 +14,7 @@
 PLAN=${1:?usage: bench-plan.sh PLAN RESULTS_DIR [ARGS]}
 RES=${2:?usage: bench-plan.sh PLAN RESULTS_DIR [ARGS]}
 ARGS=${3:-}
-SHAPE=${RUN_SHAPE:-$(sed 's/#.*//' "$TOP/testbed/shapes" | awk 'NF { print $1; exit }')}
+SHAPE=${RUN_SHAPE:-$(shapes_table | awk 'NF { print $1; exit }')}
 mkdir -p "$RES"
 
 GUEST_RUNARGS=$(echo $ARGS | tr ' ' ',')

@@ -139,11 +139,17 @@ linux_tree() {
 	echo "$_lt" | tail -n1
 }
 
+# shapes_table: testbed/shapes without its comments ("#" to the end of
+# a line).
+shapes_table() {
+	sed 's/#.*//' "$TOP/testbed/shapes"
+}
+
 # shape_word SHAPE KEY: the values of SHAPE's "KEY=value" words in
 # testbed/shapes, one a line (none if it has no such word; see the file's
 # header for the keys).
 shape_word() {
-	sed 's/#.*//' "$TOP/testbed/shapes" |
+	shapes_table |
 		awk -v s="$1" -v k="$2=" '$1 == s { for (i = 3; i <= NF; i++)
 			if (index($i, k) == 1) print substr($i, length(k) + 1) }'
 }

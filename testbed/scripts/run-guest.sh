@@ -19,7 +19,7 @@ GUEST_CPUS=${GUEST_CPUS:-2}
 # Allowance for booting and powering off, on top of the plans' timeouts.
 BOOT_SECONDS=${BOOT_SECONDS:-300}
 
-line=$(sed 's/#.*//' "$TOP/testbed/shapes" | awk -v s="$SHAPE" '$1 == s')
+line=$(shapes_table | awk -v s="$SHAPE" '$1 == s')
 [ -n "$line" ] || die "no machine shape '$SHAPE' in testbed/shapes"
 cpu=$(echo "$line" | awk '{ print $2 }')
 # Kernel arguments: the words after the CPU, but "-", "plans=...",

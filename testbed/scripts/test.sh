@@ -19,7 +19,7 @@ build_guest test
 "$TOP/testbed/scripts/conformance.sh" "$QEMU" "$RES"
 
 # Every shape but the "optional" ones, unless SHAPES names them.
-for shape in ${SHAPES:-$(sed 's/#.*//' "$TOP/testbed/shapes" |
+for shape in ${SHAPES:-$(shapes_table |
 	awk 'NF { for (i = 3; i <= NF; i++) if ($i == "optional") next; print $1 }')}; do
 	# A shape may name its own plans ("plans=a,b"), or runs $PLANS, and
 	# its own kernel configuration ("kernel=test16k"), or boots the
