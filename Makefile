@@ -36,7 +36,7 @@ export LINUX_SRC OUT QEMU_SRC_VERSION JOBS TEST_PLANS RUN_PLAN RUN_ARGS \
 	BENCH_ARGS SHAPES
 
 .PHONY: all test test-granules test-kcsan run bench setup harness-test linux-tree linux-export linux-reset \
-	qemu-tree qemu-export qemu-reset kernel-test kernel-bench qemu conformance \
+	qemu-tree qemu-export qemu-reset kernel-test kernel-nodebug qemu conformance \
 	check-series clean help
 
 all: help
@@ -74,8 +74,8 @@ check-series:
 kernel-test:
 	@$(S)/build-kernel.sh test
 
-kernel-bench:
-	@$(S)/build-kernel.sh bench
+kernel-nodebug:
+	@$(S)/build-kernel.sh nodebug
 
 qemu:
 	@$(S)/build-qemu.sh

@@ -1,7 +1,7 @@
 #!/bin/sh
 # "make bench": run the migration simulator over the sweep of plan
 # BENCH_PLAN (testbed/plans/bench.plan), each configuration with FEAT_HDBSS
-# and with write-protect dirty logging, on the bench kernel; then write,
+# and with write-protect dirty logging, on the nodebug kernel; then write,
 # in $OUT/results/bench-DATE (and bench-latest):
 #   summary.csv   a row per run: configuration, repetition, mode and
 #                 every result
@@ -49,7 +49,7 @@ else
 	RES=$OUT/results/bench-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$RES"
 	ln -sfn "$(basename "$RES")" "$OUT/results/bench-latest"
-	SHAPE=$("$TOP/testbed/scripts/bench-plan.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
+	SHAPE=$("$TOP/testbed/scripts/run-nodebug.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
 	printf '%s\n' "$ARGS" >"$RES/bench-args"
 fi
 
@@ -156,7 +156,7 @@ done
 
 step "bench: plots"
 run_logged "$OUT/logs/bench-gnuplot.log" "gnuplot (plots of $RES)" \
-	gnuplot -e "dir='$RES'; base='$BASE'" "$TOP/testbed/bench/plots.gp"
+	gnuplot -e "dir='$RES'; base='$BASE'" "$TOP/testbed/scripts/bench-plots.gp"
 
 # The report.
 commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
@@ -165,10 +165,10 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "# HDBSS benchmark: simulated live migration"
 	echo
 	echo "Run $(date -u +%Y-%m-%d) on the emulated '$SHAPE' machine (QEMU TCG, 2"
-	echo "CPUs), bench kernel (no debug options), project commit $commit."
+	echo "CPUs), kernel without debug options (nodebug), project commit $commit."
 	echo "Produced by \`make bench\` (testbed/scripts/bench.sh, plan $PLAN)."
 	echo
-	echo "Each configuration runs testbed/bench/migrate_sim in the modes of the"
+	echo "Each configuration runs testbed/migrate_sim/migrate_sim in the modes of the"
 	echo "plan, on the same boot: with FEAT_HDBSS (kvm.hdbss=1), with"
 	echo "write-protect dirty logging (kvm.hdbss=0) and, in some plans, as a"
 	echo "control without dirty logging (migrate_sim -n); $reps time(s) each, in"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build the kernel Image for one configuration ("test": debug options on;
-# "bench": without them; see config_fragments in lib.sh), from the work
+# "nodebug": without them; see config_fragments in lib.sh), from the work
 # tree that linux-src.sh prepares.  The configuration is allnoconfig with
 # the fragments merged on top; every option's last setting in them is
 # checked in the result.
@@ -8,7 +8,7 @@
 #   build-kernel.sh CONFIG      prints the build directory on its last line
 . "$(dirname "$0")/lib.sh"
 
-CONFIG=${1:?usage: build-kernel.sh test|test16k|test64k|testkcsan|bench}
+CONFIG=${1:?usage: build-kernel.sh test|test16k|test64k|testkcsan|nodebug}
 FRAGS=$(config_fragments "$CONFIG")
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build what the real-migration plans run inside the guest, into a
-# selftests build directory (as build-bench.sh does for migrate_sim):
+# selftests build directory (as build-migrate-sim.sh does for migrate_sim):
 #
 #   SELF/migrate_qemu             the QMP driver (testbed/migrate)
 #   SELF/qemu/migration-test      QEMU's own migration qtest

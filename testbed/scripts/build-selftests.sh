@@ -27,9 +27,7 @@ fi
 step "selftests: building the KVM selftests (log: $OUT/logs/selftests-build.log)"
 mkdir -p "$SELF/obj/tools"
 run_logged "$OUT/logs/selftests-build.log" "KVM selftests build" \
-	make -C "$TREE/tools/testing/selftests/kvm" -j"$JOBS" ARCH=arm64 \
-	CROSS_COMPILE="$CROSS_COMPILE" CC="ccache ${CROSS_COMPILE}gcc -static" \
-	OUTPUT="$SELF" abs_objdir="$SELF/obj" KHDR_INCLUDES="-isystem $KBUILD/usr/include"
+	selftests_make "$TREE" "$SELF" "$KBUILD" -j"$JOBS"
 echo "$key" >"$SELF/.testbed-key"
 step "selftests: built $(find "$SELF" -maxdepth 2 -type f -perm -u+x ! -name '*.o' | wc -l) programs"
 echo "$SELF"

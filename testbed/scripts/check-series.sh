@@ -2,10 +2,10 @@
 # Check the kernel series patch by patch, as a maintainer would:
 #  - every patch of linux/patches applies with "git am" on the pinned base;
 #  - after each patch the kernel builds (Image) with both configurations,
-#    "test" (base + debug fragments) and "bench" (base);
+#    "test" (base + debug fragments) and "nodebug" (base);
 #  - the C files a patch touches compile without new warnings at W=1
 #    (warnings already there before the patch, compared without line
-#    numbers, are not new), with "test" and "bench" and with the debug
+#    numbers, are not new), with "test" and "nodebug" and with the debug
 #    configuration at 16K and 64K pages ("test16k", "test64k"; those two
 #    compile the touched files only: a whole kernel per patch and page
 #    size would double the run, and make test-granules builds both);
@@ -164,13 +164,13 @@ for p in $(cat "$PATCHES/series"); do
 done
 [ "$FROM" = 1 ] || step "check-series: patches 1 to $((FROM - 1)) applied unchecked (CHECK_FROM=$FROM)"
 
-W1_CONFIGS="test bench test16k test64k"
+W1_CONFIGS="test nodebug test16k test64k"
 for cfg in $W1_CONFIGS; do
 	configure "$CHECK/w1-$cfg" "$cfg"
 	run_logged "$LOGS/prepare-w1-$cfg.log" "preparing the W=1 tree ($cfg)" \
 		kmake "$CHECK/w1-$cfg" prepare
 done
-for cfg in test bench; do
+for cfg in test nodebug; do
 	configure "$CHECK/build-$cfg" "$cfg"
 	step "check-series: base kernel ($cfg)"
 	run_logged "$LOGS/base-$cfg.log" "building the base kernel ($cfg)" \
@@ -203,7 +203,7 @@ for p in $(cat "$PATCHES/series"); do
 	problems=
 	for cfg in $W1_CONFIGS; do
 		case $cfg in
-		test | bench)
+		test | nodebug)
 			if ! kmake "$CHECK/build-$cfg" Image >"$LOGS/$n-build-$cfg.log" 2>&1; then
 				problems="$problems build($cfg, see $LOGS/$n-build-$cfg.log)"
 				continue
@@ -266,4 +266,4 @@ if [ "$failed" -ne 0 ]; then
 	die "check-series: $failed patch(es) failed"
 fi
 [ "$FROM" = 1 ] || step "check-series: NOT CHECKED: patches 1 to $((FROM - 1)) (CHECK_FROM=$FROM)"
-step "check-series: every patch applies, builds (test and bench), adds no W=1 warning (test, bench, test16k, test64k), no sparse warning (test) and no htmldocs warning, passes checkpatch"
+step "check-series: every patch applies, builds (test and nodebug), adds no W=1 warning (test, nodebug, test16k, test64k), no sparse warning (test) and no htmldocs warning, passes checkpatch"

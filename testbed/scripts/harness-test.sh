@@ -101,6 +101,28 @@ for c in "$TOP"/testbed/tests/run-report/*/; do
 		done
 	fi
 done
+# The comparison of two "make run"s (run-compare.sh): each case of
+# testbed/tests/run-compare/ has the summaries of two runs,
+# earlier-summary.csv and summary.csv, and want (what it must print; the
+# directories' names replaced by EARLIER).
+for c in "$TOP"/testbed/tests/run-compare/*/; do
+	c=${c%/}
+	name=run-compare-$(basename "$c")
+	n=$((n + 1))
+	r=$tmp/$name
+	mkdir -p "$r/earlier" "$r/now"
+	cp "$c/earlier-summary.csv" "$r/earlier/summary.csv"
+	cp "$c/summary.csv" "$r/now/summary.csv"
+	"$TOP/testbed/scripts/run-compare.sh" "$r/earlier" "$r/now" 2>&1 |
+		sed "s|$r/earlier|EARLIER|g" >"$r/out" || true
+	if cmp -s "$r/out" "$c/want"; then
+		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"
+	else
+		bad=$((bad + 1))
+		printf 'FAIL\tharness/%s\t-\trun-compare.sh compared %s wrongly\n' "$name" "$c" >>"$RES/harness.verdicts"
+		diff -u "$c/want" "$r/out" | sed 's/^/        | /' >&2 || true
+	fi
+done
 # The CSV files of "make bench" (bench-csv.sh) on recorded console logs:
 # each case of testbed/tests/bench-csv/ has console.log and the files that
 # must come from it: want-summary.csv, want-rounds.csv, want-samples.csv,
@@ -144,7 +166,7 @@ for c in "$TOP"/testbed/tests/bench-csv/*/; do
 	BENCH_FROM=$r BENCH_PLAN=$(cat "$c/want-plan") BENCH_BASE=$(cat "$c/want-base") \
 		BENCH_PUBLISH=0 BENCH_PREV= BENCH_ARGS= RUN_SHAPE= \
 		"$TOP/testbed/scripts/bench.sh" >"$r/out" 2>&1 || true
-	grep -v '^Run [0-9-]* on the emulated\|bench kernel (no debug options), project commit' \
+	grep -v '^Run [0-9-]* on the emulated\|kernel without debug options (nodebug), project commit' \
 		"$r/report.md" >"$r/report.cmp" 2>/dev/null || true
 	if cmp -s "$r/report.cmp" "$c/want-report.md"; then
 		printf 'PASS\tharness/%s\t-\t\n' "$name" >>"$RES/harness.verdicts"

@@ -117,7 +117,7 @@ need_cmd() {
 		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
 }
 
-# build_guest KIND: build the kernel of configuration KIND (test or bench),
+# build_guest KIND: build the kernel of configuration KIND (test or nodebug),
 # the KVM selftests and migrate_sim against it, QEMU, what the real
 # migrations run in the guest (build-migrate.sh: the arm64 QEMU, and the
 # same kernel as the migrated guest's) and the initramfs.
@@ -126,11 +126,23 @@ need_cmd() {
 build_guest() {
 	kbuild=$("$TOP/testbed/scripts/build-kernel.sh" "$1")
 	self=$("$TOP/testbed/scripts/build-selftests.sh" "$kbuild")
-	self=$("$TOP/testbed/scripts/build-bench.sh" "$self" "$kbuild")
+	self=$("$TOP/testbed/scripts/build-migrate-sim.sh" "$self" "$kbuild")
 	self=$("$TOP/testbed/scripts/build-migrate.sh" "$self" "$kbuild")
 	QEMU=$("$TOP/testbed/scripts/build-qemu.sh")
 	export QEMU
 	"$TOP/testbed/scripts/mkinitramfs.sh" "$self" "$OUT/initramfs.cpio"
+}
+
+# selftests_make TREE SELF KBUILD ARGS...: make in TREE's KVM selftests,
+# output in SELF, against the UAPI headers of kernel build KBUILD,
+# statically linked for arm64 (build-selftests.sh, build-migrate-sim.sh).
+selftests_make() {
+	_sm_tree=$1 _sm_self=$2 _sm_kb=$3
+	shift 3
+	make -C "$_sm_tree/tools/testing/selftests/kvm" ARCH=arm64 \
+		CROSS_COMPILE="$CROSS_COMPILE" CC="ccache ${CROSS_COMPILE}gcc -static" \
+		OUTPUT="$_sm_self" abs_objdir="$_sm_self/obj" \
+		KHDR_INCLUDES="-isystem $_sm_kb/usr/include" "$@"
 }
 
 # linux_tree: prepare the kernel work tree (linux-src.sh) and print its path.
@@ -155,7 +167,7 @@ shape_word() {
 }
 
 # config_fragments CONFIG: the fragments of linux/config that make kernel
-# configuration CONFIG ("test": debug options on; "bench": without them;
+# configuration CONFIG ("test": debug options on; "nodebug": without them;
 # "test16k", "test64k": "test" with 16 KiB or 64 KiB pages; "testkcsan":
 # "test" with KCSAN instead of KASAN), merged in this
 # order on allnoconfig (a later fragment's setting wins).
@@ -165,8 +177,8 @@ config_fragments() {
 	test16k) echo "base.config debug.config 16k.config" ;;
 	test64k) echo "base.config debug.config 64k.config" ;;
 	testkcsan) echo "base.config debug.config kcsan.config" ;;
-	bench) echo "base.config" ;;
-	*) die "unknown kernel configuration '$1' (test, test16k, test64k, testkcsan or bench)" ;;
+	nodebug) echo "base.config" ;;
+	*) die "unknown kernel configuration '$1' (test, test16k, test64k, testkcsan or nodebug)" ;;
 	esac
 }
 

@@ -13,9 +13,9 @@ TREE=$(linux_tree)
 STAGE=$OUT/initramfs
 TOOLS=$OUT/tools
 
-# The selftests build and, when built into it, migrate_sim (build-bench.sh).
+# The selftests build and, when built into it, migrate_sim (build-migrate-sim.sh).
 key=$(key_of "$TOP/testbed/init" "$TOP/testbed/plans" "$(cat "$SELF/.testbed-key")" \
-	"$(cat "$SELF/.testbed-bench-key" 2>/dev/null)" \
+	"$(cat "$SELF/.testbed-migrate-sim-key" 2>/dev/null)" \
 	"$(cat "$SELF/.testbed-migrate-key" 2>/dev/null)" "$TREE/usr/gen_init_cpio.c")
 if up_to_date "$CPIO.key" "$key" && [ -f "$CPIO" ]; then
 	step "initramfs: up to date"

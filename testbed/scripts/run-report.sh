@@ -27,12 +27,23 @@ tr -d '\r' <"$LOG" | sed -n -e 's/^# # //p' -e 's/^# \(testbed: start \)/\1/p' |
 	$1 == "result" { v[run, $2] = $3; if (!($2 in known)) { known[$2] = 1; keys[++nk] = $2 }; next }
 	$1 == "sample" { print ent[run] "," name[run] "," kvm[run] "," lm[run] "," rep[run] "," $2 "," $3 "," $4 >res "/samples.csv" }
 	END {
+		# Derived: pages logged (HDBSS entries and dirty-log write
+		# faults) per page write of the guest during the migration.
+		# In ring mode QEMU collects continuously and logs about every
+		# write, so the raw counts follow the migration'"'"'s duration
+		# (emulation speed); this ratio does not.
+		per = ("guest_writes_during" in known) && (("hdbss_entries" in known) || ("dirty_log_wp_faults" in known))
 		hdr = "entry,run,kvm_mode,log_mode,rep"
 		for (k = 1; k <= nk; k++) hdr = hdr "," keys[k]
+		if (per) hdr = hdr ",logged_per_write"
 		print hdr >res "/runs.csv"
 		for (r = 1; r <= n; r++) {
 			line = ent[r] "," name[r] "," kvm[r] "," lm[r] "," rep[r]
 			for (k = 1; k <= nk; k++) line = line "," v[r, keys[k]]
+			if (per) {
+				w = v[r, "guest_writes_during"] + 0
+				line = line "," (w > 0 ? sprintf("%.3f", (v[r, "hdbss_entries"] + v[r, "dirty_log_wp_faults"]) / w) : "")
+			}
 			print line >res "/runs.csv"
 		}
 	}'
@@ -63,19 +74,23 @@ awk -F, '
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	END {
-		print "entry,log_mode,kvm_mode,key,n,median,min,max"
+		print "entry,log_mode,kvm_mode,key,n,median,min,max,mean"
 		for (x = 1; x <= ng; x++) {
 			g = groups[x]
-			print g ",completed_runs," runs[g] "," done[g] + 0 ",,"
+			print g ",completed_runs," runs[g] "," done[g] + 0 ",,,"
 			for (i = 6; i <= nf; i++) if (cnt[g, i]) {
 				m = median(g, i)
-				print g "," key[i] "," cnt[g, i] "," m "," lo "," hi
+				for (j = 1; j <= cnt[g, i]; j++) sum[g, i] += val[g, i, j]
+				# The mean with three decimals, no trailing zeros.
+				mean = sprintf("%.3f", sum[g, i] / cnt[g, i])
+				sub(/\.?0+$/, "", mean)
+				print g "," key[i] "," cnt[g, i] "," m "," lo "," hi "," mean
 			}
 		}
 	}' "$RES/runs.csv" >"$RES/summary.csv"
 
 echo
-echo "Real live migrations with QEMU on the '$SHAPE' machine (bench kernel as the"
+echo "Real live migrations with QEMU on the '$SHAPE' machine (nodebug kernel as the"
 echo "KVM host, Debian's QEMU unmodified inside it), plan '$PLAN'."
 echo "Each cell: median [min, max] over the repetitions.  Counts carry over to"
 echo "hardware; times are under an emulated CPU: compare them only with each other."
@@ -119,6 +134,7 @@ awk -F, '
 			row(l, "HDBSS buffer-full exits", "hdbss_full_exits")
 			row(l, "HDBSS error recoveries", "hdbss_error_recoveries")
 			row(l, "dirty-log write faults", "dirty_log_wp_faults")
+			row(l, "pages logged per guest write", "logged_per_write")
 			row(l, "vCPU exits (all causes)", "exits")
 			row(l, "guest writes/s before", "rate_before")
 			row(l, "guest writes/s during", "rate_during")

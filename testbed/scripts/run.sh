@@ -1,6 +1,6 @@
 #!/bin/sh
 # "make run", the main job: real live migrations with an unmodified QEMU.
-# Builds the bench kernel (no debug options), the arm64 QEMU and the
+# Builds the nodebug kernel (no debug options), the arm64 QEMU and the
 # migrated guest, boots the first machine shape (vhe) and runs plan
 # RUN_PLAN (testbed/plans/run.plan) in it: QEMU migrates a guest that
 # writes memory, with kvm.hdbss on and off, reading the log through the
@@ -10,9 +10,10 @@
 # [min-max] for each mode and their ratio, and writes under
 # out/results/run-DATE:
 #   runs.csv      a row per migration: plan entry, run, kvm mode, log mode,
-#                 repetition, then every result the driver printed
+#                 repetition, then every result the driver printed, then
+#                 logged_per_write (run-report.sh)
 #   summary.csv   a row per plan entry, log mode, kvm mode and result: n,
-#                 median, min, max
+#                 median, min, max, mean
 #   samples.csv   the guest's progress rate (page writes a second) over time
 . "$(dirname "$0")/lib.sh"
 
@@ -33,29 +34,17 @@ RES=$OUT/results/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
 ln -sfn "$(basename "$RES")" "$OUT/results/run-latest"
 
-SHAPE=$("$TOP/testbed/scripts/bench-plan.sh" "$PLAN" "$RES" "${RUN_ARGS:-}")
+SHAPE=$("$TOP/testbed/scripts/run-nodebug.sh" "$PLAN" "$RES" "${RUN_ARGS:-}")
 "$TOP/testbed/scripts/run-report.sh" "$RES" "$SHAPE" "$PLAN"
 printf '%s\n' "$ARGS" >"$RES/run-args"
 
-# Counts must repeat: compare the medians with those of the latest earlier
-# run with the same plan and options.
+# Counts must repeat: compare them with those of the latest earlier run
+# with the same plan and options.
 echo
 if [ -z "$PREV" ]; then
 	echo "  Counts: no earlier run of this plan with these options to compare with."
 else
-	awk -F, -v prev="$PREV" '
-		FILENAME == ARGV[1] { p[$1, $2, $3, $4] = $6; next }
-		$4 ~ /^(dirty_sync_count|normal_pages|transferred_bytes|hdbss_entries|dirty_log_wp_faults)$/ {
-			if (!(($1, $2, $3, $4) in p)) next
-			a = p[$1, $2, $3, $4] + 0; b = $6 + 0; nc++
-			d = (a == b) ? 0 : (a > b ? a - b : b - a) * 100 / (a > b ? a : b)
-			if (d > worst) { worst = d; what = $1 " " $2 " " $3 " " $4 " " a " -> " b }
-		}
-		END {
-			if (!nc) { printf "  Counts: nothing in common with the earlier run %s to compare.\n", prev; exit }
-			printf "  Median counts (%d compared) within %.1f%% of the earlier run with these options (%s)%s.\n",
-				nc, worst, prev, (worst > 0 ? "; largest difference: " what : "")
-		}' "$PREV/summary.csv" "$RES/summary.csv"
+	"$TOP/testbed/scripts/run-compare.sh" "$PREV" "$RES"
 fi
 echo
 echo "Files: $RES/runs.csv, summary.csv, samples.csv; console: $RES/$SHAPE.log"

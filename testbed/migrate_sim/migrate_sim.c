@@ -1051,23 +1051,6 @@ static void make_permutation(u32 *perm, u64 n, u64 seed)
 	}
 }
 
-static bool vcpu_has_stat(struct kvm_vcpu *vcpu, const char *name)
-{
-	struct kvm_stats_desc *descs, *desc;
-	struct kvm_stats_header header;
-	bool found = false;
-	int i;
-
-	read_stats_header(vcpu->stats.fd, &header);
-	descs = read_stats_descriptors(vcpu->stats.fd, &header);
-	for (i = 0; i < header.num_desc && !found; i++) {
-		desc = get_stats_descriptor(descs, i, &header);
-		found = !strcmp(desc->name, name);
-	}
-	free(descs);
-	return found;
-}
-
 static char read_hdbss_param(void)
 {
 	char val = 0;

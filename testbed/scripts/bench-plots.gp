@@ -1,5 +1,5 @@
 # Plots of "make bench" (testbed/scripts/bench.sh writes the data files).
-#   gnuplot -e "dir='RESULTS_DIR'; base='CONFIG'" plots.gp
+#   gnuplot -e "dir='RESULTS_DIR'; base='CONFIG'" bench-plots.gp
 # exits.dat, lost.dat: CONFIG, then for HDBSS and for WP the median over
 # the repetitions and the low and high ends of its interval (error bars).  progress-MODE.dat: seconds since
 # logging started, rate in % of the baseline, progress lost so far in

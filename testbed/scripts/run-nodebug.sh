@@ -1,18 +1,18 @@
 #!/bin/sh
-# Build the bench kernel (no debug options), the selftests and the
+# Build the kernel without debug options (nodebug), the selftests and the
 # migration simulator, boot the first machine shape (or RUN_SHAPE) and run
 # one plan; then collect the simulator's "# result KEY VALUE" lines as
 # RESULTS_DIR/SHAPE.results ("TEST KEY VALUE" lines).  Used by "make run"
 # and "make bench".  Prints the shape's name last.
 #
-#   bench-plan.sh PLAN RESULTS_DIR [ARGS]
+#   run-nodebug.sh PLAN RESULTS_DIR [ARGS]
 #
 # ARGS: extra options for the plan's "@ARGS@" (numbers and options, no
 # commas), passed to the guest on the kernel command line.
 . "$(dirname "$0")/lib.sh"
 
-PLAN=${1:?usage: bench-plan.sh PLAN RESULTS_DIR [ARGS]}
-RES=${2:?usage: bench-plan.sh PLAN RESULTS_DIR [ARGS]}
+PLAN=${1:?usage: run-nodebug.sh PLAN RESULTS_DIR [ARGS]}
+RES=${2:?usage: run-nodebug.sh PLAN RESULTS_DIR [ARGS]}
 ARGS=${3:-}
 SHAPE=${RUN_SHAPE:-$(shapes_table | awk 'NF { print $1; exit }')}
 mkdir -p "$RES"
@@ -24,7 +24,7 @@ esac
 export GUEST_RUNARGS
 
 "$TOP/testbed/scripts/setup-host.sh" >&2
-build_guest bench >&2
+build_guest nodebug >&2
 # Its progress to stderr: stdout carries the shape's name.
 "$TOP/testbed/scripts/run-guest.sh" "$SHAPE" "$PLAN" \
 	"$kbuild/arch/arm64/boot/Image" "$OUT/initramfs.cpio" "$RES" >&2
