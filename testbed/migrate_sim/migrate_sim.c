@@ -281,9 +281,7 @@ struct vcpu_ctx {
 	u8 *hva[MAX_SLOTS];	/* each memslot's memory */
 	u8 *dest;		/* the destination's copy of the region */
 	unsigned long *bmap;	/* the log of the region, memslot after memslot */
-	/* -g */
-	struct kvm_dirty_gfn *ring;
-	u32 fetch;		/* the next entry to harvest, under sim.reap_lock */
+	/* -g: the ring's fetch index is vcpu->fetch_index, under sim.reap_lock */
 	unsigned long *ring_bmap; /* harvested, not yet collected, same lock */
 	u64 kicks;		/* SIG_KICK handled by the vCPU's thread */
 	u64 ring_full;		/* KVM_EXIT_DIRTY_RING_FULL exits */
@@ -617,12 +615,7 @@ static u64 reap_rings(bool take)
 	pthread_mutex_lock(&sim.reap_lock);
 	for (i = 0; i < sim.nr_vcpus; i++) {
 		vc = &sim.vcpus[i];
-		for (;;) {
-			cur = &vc->ring[vc->fetch % opt_ring];
-			/* Pairs with KVM's release of the entry. */
-			if (__atomic_load_n(&cur->flags, __ATOMIC_ACQUIRE) !=
-			    KVM_DIRTY_GFN_F_DIRTY)
-				break;
+		while ((cur = vcpu_next_dirty_gfn(vc->vcpu))) {
 			slot = cur->slot - FIRST_TEST_SLOT;
 			TEST_ASSERT(cur->slot >= FIRST_TEST_SLOT &&
 				    slot < sim.nr_vcpus * opt_slots,
@@ -634,10 +627,7 @@ static u64 reap_rings(bool take)
 			page = (slot % opt_slots) * owner->slot_pages + cur->offset;
 			owner->ring_bmap[page / BITS_PER_LONG] |=
 				1UL << (page % BITS_PER_LONG);
-			/* Hand the entry back to KVM. */
-			__atomic_store_n(&cur->flags, KVM_DIRTY_GFN_F_RESET,
-					 __ATOMIC_RELEASE);
-			vc->fetch++;
+			vcpu_dirty_gfn_collected(vc->vcpu, cur);
 			n++;
 		}
 	}
@@ -1192,7 +1182,7 @@ static void setup(void)
 		TEST_ASSERT(vc->dest && vc->bmap && vc->ring_bmap,
 			    "Failed to allocate %lu MiB", (u64)opt_mib);
 		if (opt_ring)
-			vc->ring = vcpu_map_dirty_ring(vc->vcpu);
+			vcpu_map_dirty_ring(vc->vcpu);
 
 		perm_gva = 0;
 		if (aux_pages) {
