@@ -25,7 +25,8 @@
 # Works in $OUT/linux/check (a git worktree of the series tree and its own
 # build directories).  Prints one line per patch and a closing verdict.
 # CHECK_FROM=N applies patches 1 to N-1 unchecked and checks from patch N
-# on (the base builds are then of patch N-1); the verdict says so.
+# on (the base builds are then of patch N-1); CHECK_TO=M stops after patch
+# M.  The verdict names the patches left unchecked.
 . "$(dirname "$0")/lib.sh"
 
 need_cmd "${CROSS_COMPILE}gcc" gcc-aarch64-linux-gnu
@@ -37,10 +38,15 @@ PATCHES=$TOP/linux/patches
 TREE=$(linux_tree)
 [ -n "${LINUX_SRC:-}" ] && die "check-series checks linux/patches on the pinned source; unset LINUX_SRC"
 
+LAST=$(grep -c . "$PATCHES/series")
 FROM=${CHECK_FROM:-1}
 case $FROM in '' | *[!0-9]*) die "CHECK_FROM=$FROM is not a patch number" ;; esac
-[ "$FROM" -ge 1 ] && [ "$FROM" -le "$(grep -c . "$PATCHES/series")" ] ||
+[ "$FROM" -ge 1 ] && [ "$FROM" -le "$LAST" ] ||
 	die "CHECK_FROM=$FROM is not between 1 and the number of patches"
+TO=${CHECK_TO:-$LAST}
+case $TO in '' | *[!0-9]*) die "CHECK_TO=$TO is not a patch number" ;; esac
+[ "$TO" -ge "$FROM" ] && [ "$TO" -le "$LAST" ] ||
+	die "CHECK_TO=$TO is not between CHECK_FROM ($FROM) and the number of patches ($LAST)"
 
 CHECK=$OUT/linux/check
 WT=$CHECK/src
@@ -179,10 +185,11 @@ done
 
 failed=0
 n=0
-total=$(grep -c . "$PATCHES/series")
+total=$LAST
 for p in $(cat "$PATCHES/series"); do
 	n=$((n + 1))
 	[ "$n" -ge "$FROM" ] || continue
+	[ "$n" -le "$TO" ] || break
 	case $p in 0000-*) continue ;; esac
 	f=$PATCHES/$p
 	subject=$(sed -n 's/^Subject: //p' "$f" | head -n1)
@@ -266,4 +273,5 @@ if [ "$failed" -ne 0 ]; then
 	die "check-series: $failed patch(es) failed"
 fi
 [ "$FROM" = 1 ] || step "check-series: NOT CHECKED: patches 1 to $((FROM - 1)) (CHECK_FROM=$FROM)"
+[ "$TO" = "$LAST" ] || step "check-series: NOT CHECKED: patches $((TO + 1)) to $LAST (CHECK_TO=$TO)"
 step "check-series: every patch applies, builds (test and nodebug), adds no W=1 warning (test, nodebug, test16k, test64k), no sparse warning (test) and no htmldocs warning, passes checkpatch"
