@@ -185,7 +185,6 @@ done
 
 failed=0
 n=0
-total=$LAST
 for p in $(cat "$PATCHES/series"); do
 	n=$((n + 1))
 	[ "$n" -ge "$FROM" ] || continue
@@ -193,7 +192,7 @@ for p in $(cat "$PATCHES/series"); do
 	case $p in 0000-*) continue ;; esac
 	f=$PATCHES/$p
 	subject=$(sed -n 's/^Subject: //p' "$f" | head -n1)
-	step "check-series: [$n/$total] $subject"
+	step "check-series: [$n/$LAST] $subject"
 	objs=$(c_objects "$f")
 	books=$(rst_books "$f")
 
@@ -261,10 +260,10 @@ for p in $(cat "$PATCHES/series"); do
 	fi
 
 	if [ -n "$problems" ]; then
-		echo "FAIL [$n/$total] $subject:$problems"
+		echo "FAIL [$n/$LAST] $subject:$problems"
 		failed=$((failed + 1))
 	else
-		echo "ok   [$n/$total] $subject"
+		echo "ok   [$n/$LAST] $subject"
 	fi
 done
 
