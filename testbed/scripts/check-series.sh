@@ -110,7 +110,11 @@ w1_warnings() {
 # sparse_warnings OBJS...: run sparse (C=2) on OBJS in the "test" build
 # directory; print each distinct warning (with its "expected" and "got"
 # lines, which sparse prints as "FILE:LINE:COL:    ...", all without line
-# and column numbers) and how often it came.
+# and column numbers) and how often it came.  Only what sparse says while
+# checking the object's own source (the lines after its CHECK line, up to
+# the next command) counts: "make X.o" may first rebuild and check other
+# objects (a header change makes the vDSO rebuild, for one), and their
+# reports, already in the base, would otherwise be counted again.
 # The kernel's Makefile turns the checker off, with a message but no
 # "warning:", if it rejects it: each object must show its CHECK line.
 # (virt/kvm/*.o are built through arch/arm64/kvm/Makefile; as for W=1,
@@ -125,10 +129,19 @@ sparse_warnings() {
 		}
 		grep -Eq "^  CHECK   (.*/)?${_obj%.o}\.c\$" "$LOGS/sparse.tmp" ||
 			die "sparse did not run on ${_obj%.o}.c (log: $LOGS/sparse.tmp)"
-		awk '/: (warning|error):/ { if (w != "") print w; w = $0; next }
+		awk -v src="${_obj%.o}.c" '
+			function flush() { if (w != "") print w; w = "" }
+			/^  [A-Z][A-Z0-9_]* +[^ ]/ {
+				flush()
+				mine = $1 == "CHECK" && ($2 == src ||
+					substr($2, length($2) - length(src)) == "/" src)
+				next
+			}
+			!mine { next }
+			/: (warning|error):/ { flush(); w = $0; next }
 			w != "" && /:[0-9]+:[0-9]+:    / { w = w " |" $0; next }
-			{ if (w != "") print w; w = "" }
-			END { if (w != "") print w }' "$LOGS/sparse.tmp" |
+			{ flush() }
+			END { flush() }' "$LOGS/sparse.tmp" |
 			sed -E 's/:[0-9]+:[0-9]+:/:/g'
 	done | sort | uniq -c
 }
@@ -140,10 +153,13 @@ more_warnings() {
 		{ n = $1; $1 = ""; if (n > before[$0] + 0) print n - before[$0] "x" $0 }' "$1" "$2"
 }
 
-# rst_books PATCH: the Sphinx books (SPHINXDIRS) of the .rst files PATCH
-# touches: the first two directories under Documentation/.
+# rst_books PATCH: the Sphinx books (SPHINXDIRS) of the .rst and .txt
+# files PATCH touches: the first two directories under Documentation/, or
+# the first for a file directly in it (admin-guide/kernel-parameters.txt,
+# included by admin-guide/kernel-parameters.rst).
 rst_books() {
-	sed -n 's|^+++ b/Documentation/\([^/]*/[^/]*\)/.*\.rst$|\1|p' "$1" | sort -u
+	sed -n -e 's#^+++ b/Documentation/\([^/]*/[^/]*\)/.*\.\(rst\|txt\)$#\1#p' \
+		-e 's#^+++ b/Documentation/\([^/]*\)/[^/]*\.\(rst\|txt\)$#\1#p' "$1" | sort -u
 }
 
 # doc_warnings BOOKS...: build each book from scratch, print its Sphinx
