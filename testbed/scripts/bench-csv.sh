@@ -19,7 +19,11 @@
 #                 whose coverage of the population median is at least 95%
 #                 (k = 1, the whole range, when none is: 75% for n = 3,
 #                 93.8% for n = 5), coverage_pct that coverage,
-#                 1 - 2 P(Bin(n, 1/2) <= k - 1), distribution-free.
+#                 1 - 2 P(Bin(n, 1/2) <= k - 1), distribution-free;
+#                 and, where a configuration ran both modes, rows of
+#                 mode "hdbss/wp" and key logop_ratio: the ratio of the
+#                 two modes' logop_ms_per_round (below) within each
+#                 repetition, over the repetitions that ran both.
 # Every row of each file has as many fields as its header, or this fails.
 # testbed/tests/bench-csv holds recorded logs and the files they must give.
 . "$(dirname "$0")/lib.sh"
@@ -170,6 +174,16 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 			val[id, k[i], r] = x
 		}
 	}
+	# The row of a[1..n]: its median and interval of order statistics.
+	function row(id, key, n,   med, q, cov) {
+		sort(a, n)
+		med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		for (q = 1; 2 * (q + 1) <= n + 1 && 1 - 2 * bincdf(n, q) >= 0.95; q++)
+			;
+		cov = n > 1 ? 100 * (1 - 2 * bincdf(n, q - 1)) : 0
+		printf "%s,%s,%d,%.10g,%.10g,%.10g,%.1f\n", id, key, n,
+			med, a[q], a[n + 1 - q], cov
+	}
 	END {
 		print "config,mode,key,n,median,lo,hi,coverage_pct"
 		for (j = 1; j <= nid; j++) {
@@ -181,15 +195,28 @@ awk -F , -v keys="$(echo $MEDIAN_KEYS)" '
 					x = val[id, k[i], r]
 					if (x != "") a[++n] = x + 0
 				}
-				if (n == 0) continue
-				sort(a, n)
-				med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-				for (q = 1; 2 * (q + 1) <= n + 1 && 1 - 2 * bincdf(n, q) >= 0.95; q++)
-					;
-				cov = n > 1 ? 100 * (1 - 2 * bincdf(n, q - 1)) : 0
-				printf "%s,%s,%d,%.10g,%.10g,%.10g,%.1f\n", id, k[i], n,
-					med, a[q], a[n + 1 - q], cov
+				if (n > 0)
+					row(id, k[i], n)
 			}
+		}
+		# GET plus CLEAR, HDBSS over write protection, repetition by
+		# repetition: the two runs of a repetition ran next to each
+		# other on the same boot.
+		for (j = 1; j <= nid; j++) {
+			split(ids[j], f, ",")
+			if (f[2] != "hdbss" || !((f[1] ",wp") in cnt))
+				continue
+			n = 0
+			split("", a)
+			for (run in iters) {
+				split(run, g, ",")
+				w = g[1] "," g[2] ",wp"
+				if (g[1] == f[1] && g[3] == "hdbss" && iters[run] > 0 &&
+				    (w in iters) && iters[w] > 0 && logop[w] > 0)
+					a[++n] = (logop[run] / iters[run]) / (logop[w] / iters[w])
+			}
+			if (n > 0)
+				row(f[1] ",hdbss/wp", "logop_ratio", n)
 		}
 	}
 ' "$RES/rounds.csv" "$RES/summary.csv" >"$RES/medians.csv"

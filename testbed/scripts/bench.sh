@@ -14,8 +14,9 @@
 # run in DIR, without running anything (BENCH_PREV=DIR2: the earlier run
 # to compare with).  Counts are compared with the latest earlier run of
 # the same plan, options and kernel series.  BENCH_PUBLISH=1 then copies the
-# report, the plots and the CSV files to docs/bench/, the published
-# results that README.md shows.
+# report, the plots and the CSV files to docs/bench/ (plan "bench") or
+# docs/bench/PLAN/ (another plan), the published results that README.md
+# shows.
 . "$(dirname "$0")/lib.sh"
 
 PLAN=${BENCH_PLAN:-bench}
@@ -49,6 +50,9 @@ else
 	RES=$OUT/results/bench-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$RES"
 	ln -sfn "$(basename "$RES")" "$OUT/results/bench-latest"
+	# The project commit that ran, for a report made again later.
+	git -C "$TOP" describe --always --dirty >"$RES/project-commit" 2>/dev/null ||
+		echo unknown >"$RES/project-commit"
 	SHAPE=$("$TOP/testbed/scripts/run-nodebug.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
 	printf '%s\n' "$ARGS" >"$RES/bench-args"
 fi
@@ -160,6 +164,11 @@ run_logged "$OUT/logs/bench-gnuplot.log" "gnuplot (plots of $RES)" \
 
 # The report.
 commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
+# Made again from an earlier run's log: name the commit that ran too.
+if [ -n "${BENCH_FROM:-}" ] && [ -s "$RES/project-commit" ] &&
+   [ "$(cat "$RES/project-commit")" != "$commit" ]; then
+	commit="$(cat "$RES/project-commit") (this report made at $commit)"
+fi
 reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv" | sort -n | uniq | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
 {
 	echo "# HDBSS benchmark: simulated live migration"
@@ -272,17 +281,22 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo "the median over the runs.  Under emulation only the ratio between the"
 	echo "modes of one run means something, and only roughly (TLB invalidation"
 	echo "and the vCPU kicks cost the emulator what they do not cost hardware)."
+	echo "The ratio within a repetition is HDBSS's time over write protection's"
+	echo "for the two runs of one repetition, which ran one after the other on"
+	echo "the same boot: its median and interval over the repetitions.  An"
+	echo "interval that holds 1 does not tell the two modes apart."
 	echo
 	awk -F, "$MED_AWK"'
 	END {
-		print "| configuration | GET + CLEAR per round, HDBSS (ms) | WP (ms) | ratio of medians | blackout, HDBSS / WP (ms) | other exits/s, HDBSS / WP |"
-		print "|---|--:|--:|--:|--:|--:|"
+		print "| configuration | GET + CLEAR per round, HDBSS (ms) | WP (ms) | ratio of medians | ratio within a repetition | blackout, HDBSS / WP (ms) | other exits/s, HDBSS / WP |"
+		print "|---|--:|--:|--:|--:|--:|--:|"
 		for (i = 1; i <= ncfg; i++) {
 			c = cfg[i]
 			k = "logop_ms_per_round"
-			printf "| %s | %s | %s | %s | %s / %s | %s / %s |\n", c,
+			printf "| %s | %s | %s | %s | %s | %s / %s | %s / %s |\n", c,
 				iv(c, "hdbss", k, 2), iv(c, "wp", k, 2),
 				ratio(m(c, "hdbss", k), m(c, "wp", k)),
+				iv(c, "hdbss/wp", "logop_ratio", 2),
 				mm(c, "hdbss", "blackout_ms", 1), mm(c, "wp", "blackout_ms", 1),
 				mm(c, "hdbss", "other_exits_per_s", 0), mm(c, "wp", "other_exits_per_s", 0)
 		}
@@ -338,9 +352,11 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 rm -f "$RES/lines"
 
 if [ "${BENCH_PUBLISH:-0}" = 1 ]; then
-	mkdir -p "$TOP/docs/bench"
-	cp "$RES/report.md" "$RES"/*.png "$RES"/*.csv "$TOP/docs/bench/"
-	step "bench: report, plots and CSV files copied to docs/bench/"
+	pub=docs/bench
+	[ "$PLAN" = bench ] || pub=$pub/$PLAN
+	mkdir -p "$TOP/$pub"
+	cp "$RES/report.md" "$RES"/*.png "$RES"/*.csv "$TOP/$pub/"
+	step "bench: report, plots and CSV files copied to $pub/"
 fi
 
 echo

@@ -177,19 +177,23 @@ for c in "$TOP"/testbed/tests/bench-csv/*/; do
 		diff -u "$c/want-report.md" "$r/report.cmp" | sed 's/^/        | /' >&2 || true
 	fi
 done
-# The published CSV files (docs/bench) have the columns that bench-csv.sh
-# writes today (the headers of the first case's want files) and rows of as
-# many fields as their header.
+# The published CSV files (docs/bench, and docs/bench/PLAN for a plan other
+# than "bench") have the columns that bench-csv.sh writes today (the
+# headers of the first case's want files) and rows of as many fields as
+# their header.
 n=$((n + 1))
 ok=1
 c=$(ls -d "$TOP"/testbed/tests/bench-csv/*/ | head -n1)
-for f in summary rounds samples medians; do
-	p=$TOP/docs/bench/$f.csv
-	if [ "$(head -n1 "$p")" != "$(head -n1 "$c/want-$f.csv")" ] ||
-	   ! awk -F , 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$p"; then
-		ok=0
-		echo "        | $p: not the columns of bench-csv.sh, or a row of another width" >&2
-	fi
+for d in "$TOP/docs/bench" "$TOP"/docs/bench/*/; do
+	[ -d "$d" ] || continue
+	for f in summary rounds samples medians; do
+		p=${d%/}/$f.csv
+		if [ "$(head -n1 "$p")" != "$(head -n1 "$c/want-$f.csv")" ] ||
+		   ! awk -F , 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$p"; then
+			ok=0
+			echo "        | $p: not the columns of bench-csv.sh, or a row of another width" >&2
+		fi
+	done
 done
 if [ $ok = 1 ]; then
 	printf 'PASS\tharness/bench-csv-published\t-\t\n' >>"$RES/harness.verdicts"
