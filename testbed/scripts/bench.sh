@@ -50,9 +50,11 @@ else
 	RES=$OUT/results/bench-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$RES"
 	ln -sfn "$(basename "$RES")" "$OUT/results/bench-latest"
-	# The project commit that ran, for a report made again later.
+	# The project commit that ran and the options, for the report (made
+	# when the run ends, or again later).
 	git -C "$TOP" describe --always --dirty >"$RES/project-commit" 2>/dev/null ||
 		echo unknown >"$RES/project-commit"
+	printf '%s\n' "${BENCH_ARGS:-}" >"$RES/bench-options"
 	SHAPE=$("$TOP/testbed/scripts/run-nodebug.sh" "$PLAN" "$RES" "${BENCH_ARGS:-}")
 	printf '%s\n' "$ARGS" >"$RES/bench-args"
 fi
@@ -164,10 +166,14 @@ run_logged "$OUT/logs/bench-gnuplot.log" "gnuplot (plots of $RES)" \
 
 # The report.
 commit=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
-# Made again from an earlier run's log: name the commit that ran too.
-if [ -n "${BENCH_FROM:-}" ] && [ -s "$RES/project-commit" ] &&
-   [ "$(cat "$RES/project-commit")" != "$commit" ]; then
+# The commit that ran, and the report's own where it differs (a report
+# made again later, or a tree changed during the run).
+if [ -s "$RES/project-commit" ] && [ "$(cat "$RES/project-commit")" != "$commit" ]; then
 	commit="$(cat "$RES/project-commit") (this report made at $commit)"
+fi
+options=
+if [ -n "$(cat "$RES/bench-options" 2>/dev/null)" ]; then
+	options=", BENCH_ARGS=\"$(cat "$RES/bench-options")\""
 fi
 reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv" | sort -n | uniq | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
 {
@@ -175,7 +181,7 @@ reps=$(awk -F, 'NR > 1 && $3 == "pages_dirtied" { print $4 }' "$RES/medians.csv"
 	echo
 	echo "Run $(date -u +%Y-%m-%d) on the emulated '$SHAPE' machine (QEMU TCG, 2"
 	echo "CPUs), kernel without debug options (nodebug), project commit $commit."
-	echo "Produced by \`make bench\` (testbed/scripts/bench.sh, plan $PLAN)."
+	echo "Produced by \`make bench\` (testbed/scripts/bench.sh, plan $PLAN$options)."
 	echo
 	echo "Each configuration runs testbed/migrate_sim/migrate_sim in the modes of the"
 	echo "plan, on the same boot: with FEAT_HDBSS (kvm.hdbss=1), with"
