@@ -45,11 +45,12 @@ cp "$WORK/build/arch/arm64/boot/Image" "$WORK/Image.guard"
 mkdir -p "$WORK/self/obj/tools"
 run_logged "$WORK/selftest.log" "hdbss_stop_race build" \
 	selftests_make "$TREE" "$WORK/self" "$kbuild" "$WORK/self/arm64/hdbss_stop_race"
-grep -q 'write_sysreg_s(HDBSSPROD_EL2_INDEX_MASK, SYS_HDBSSPROD_EL2);' \
-	"$TREE/arch/arm64/kvm/dirty_tracking.c" ||
+# The guard: the three lines of kvm_hdbss_vcpu_put() that write
+# HDBSSPROD_EL2 after the drain.
+DT=$TREE/arch/arm64/kvm/dirty_tracking.c
+[ "$(grep -c 'write_sysreg_s(FIELD_PREP(HDBSSPROD_EL2_INDEX_MASK,' "$DT")" = 1 ] ||
 	die "kvm_hdbss_vcpu_put() no longer makes the buffer full as this plant expects"
-sed -i '/write_sysreg_s(HDBSSPROD_EL2_INDEX_MASK, SYS_HDBSSPROD_EL2);/d' \
-	"$TREE/arch/arm64/kvm/dirty_tracking.c"
+sed -i '/write_sysreg_s(FIELD_PREP(HDBSSPROD_EL2_INDEX_MASK,/,/SYS_HDBSSPROD_EL2);/d' "$DT"
 run_logged "$WORK/kernel-noguard.log" "planted kernel build (without the guard)" \
 	kernel_make "$TREE" "$WORK/build" Image
 cp "$WORK/build/arch/arm64/boot/Image" "$WORK/Image.noguard"
