@@ -117,6 +117,22 @@ need_cmd() {
 		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
 }
 
+# plant_init NAME: the start of testbed/plants/NAME/run.sh: sets PLANT (its
+# directory), RES (its results) and WORK (its scratch directory), both
+# emptied, builds the guest of "make test" (build_guest test) and sets TREE,
+# the kernel work tree, which must have no local changes.
+# shellcheck disable=SC2034 # set for the caller
+plant_init() {
+	PLANT=$TOP/testbed/plants/$1
+	RES=$OUT/results/plant-$1
+	WORK=$OUT/plant-$1
+	rm -rf "$RES" "$WORK"
+	mkdir -p "$RES" "$WORK"
+	build_guest test
+	TREE=$(linux_tree)
+	git -C "$TREE" diff --quiet HEAD || die "$TREE has local changes"
+}
+
 # build_guest KIND: build the kernel of configuration KIND (test or nodebug),
 # the KVM selftests and migrate_sim against it, QEMU, what the real
 # migrations run in the guest (build-migrate.sh: the arm64 QEMU, and the

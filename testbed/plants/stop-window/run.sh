@@ -21,15 +21,7 @@
 TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 . "$TOP/testbed/scripts/lib.sh"
 
-PLANT=$TOP/testbed/plants/stop-window
-RES=$OUT/results/plant-stop-window
-WORK=$OUT/plant-stop-window
-rm -rf "$RES" "$WORK"
-mkdir -p "$RES" "$WORK"
-
-build_guest test
-TREE=$(linux_tree)
-git -C "$TREE" diff --quiet HEAD || die "$TREE has local changes"
+plant_init stop-window
 restore() {
 	git -C "$TREE" checkout -q -- .
 	rm -f "$TREE/tools/testing/selftests/kvm/arm64/hdbss_stop_race.c"

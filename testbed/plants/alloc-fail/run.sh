@@ -1,0 +1,62 @@
+#!/bin/sh
+# Planted bugs in the series' handling of a failed HDBSS buffer allocation,
+# to show that hdbss_buffer_test's alloc_fail_start and alloc_fail_vcpu
+# (part of "make test", plan hdbss) fail when the fallback to write
+# protection is broken.  Not part of "make test": each plant is a kernel of
+# its own.
+#
+#   start.diff  kvm_hdbss_start() goes on after a failed allocation: the
+#               VM tracks with HDBSS although a vCPU has no buffer
+#               (half-enabled; the vCPU allocates one at its next entry).
+#   vcpu.diff   kvm_hdbss_vcpu_update() does not fall back when the buffer
+#               of a vCPU added while tracking cannot be allocated: the
+#               vCPU retries at its next entry.
+#
+# Builds a kernel with each diff applied on the series and boots it on the
+# "vhe" machine with the plan plant-alloc-fail (the two subtests).
+# Expected: with start.diff alloc_fail_start FAILs and alloc_fail_vcpu
+# PASSes, with vcpu.diff the other way round.  The shape's
+# "expect:kvm.hdbss=Y," verdict fails in both: nothing in this plan prints
+# the parameter.  Results in $OUT/results/plant-alloc-fail.
+TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
+. "$TOP/testbed/scripts/lib.sh"
+
+plant_init alloc-fail
+trap 'git -C "$TREE" checkout -q -- .' EXIT
+
+cp -a "$kbuild" "$WORK/build"
+for v in start vcpu; do
+	step "plant: building the kernel with $v.diff (log: $WORK/kernel-$v.log)"
+	git -C "$TREE" apply "$PLANT/$v.diff" ||
+		die "$PLANT/$v.diff does not apply to the series any more"
+	run_logged "$WORK/kernel-$v.log" "planted kernel build ($v.diff)" \
+		kernel_make "$TREE" "$WORK/build" Image
+	cp "$WORK/build/arch/arm64/boot/Image" "$WORK/Image.$v"
+	git -C "$TREE" checkout -q -- .
+done
+trap - EXIT
+
+# The initramfs of "make test" (it has hdbss_buffer_test) plus the plan.
+cp "$PLANT/plant-alloc-fail.plan" "$TOP/testbed/plans/"
+trap 'rm -f "$TOP/testbed/plans/plant-alloc-fail.plan"' EXIT
+{
+	cat "$OUT/initramfs/spec"
+	echo "file /plans/plant-alloc-fail.plan $PLANT/plant-alloc-fail.plan 0644 0 0"
+} >"$WORK/spec"
+"$OUT/tools/gen_init_cpio" "$WORK/spec" >"$WORK/initramfs.cpio"
+
+for v in start vcpu; do
+	mkdir -p "$RES/$v"
+	"$TOP/testbed/scripts/run-guest.sh" vhe plant-alloc-fail \
+		"$WORK/Image.$v" "$WORK/initramfs.cpio" "$RES/$v" || true
+	grep 'alloc_fail_' "$RES/$v/vhe.verdicts" | cut -f1,2 |
+		sed "s/^/[$v.diff] /" >&2
+	tr -d '\r' <"$RES/$v/vhe.log" | grep -a '# FAIL\|# .*: .* rounds, HDBSS' |
+		sed 's/^/        /' >&2
+done
+grep -q '^FAIL.*/alloc_fail_start' "$RES/start/vhe.verdicts" &&
+grep -q '^PASS.*/alloc_fail_vcpu' "$RES/start/vhe.verdicts" &&
+grep -q '^PASS.*/alloc_fail_start' "$RES/vcpu/vhe.verdicts" &&
+grep -q '^FAIL.*/alloc_fail_vcpu' "$RES/vcpu/vhe.verdicts" ||
+	die "expected each plant to fail its own subtest and pass the other"
+step "plant: as expected"
