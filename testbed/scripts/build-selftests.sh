@@ -26,10 +26,11 @@ fi
 
 step "selftests: building the KVM selftests (log: $OUT/logs/selftests-build.log)"
 mkdir -p "$SELF/obj/tools"
-# A dependency file that ccache restores names its object relative to the
-# tree (CCACHE_BASEDIR), not as the selftests' rules do (OUTPUT is
-# absolute), so make would not rebuild an object whose headers alone
-# changed: rebuild every object (from ccache where nothing changed).
+# A dependency file that ccache restores names its object by a path
+# relative to the directory it was compiled in (CCACHE_BASEDIR), not as the
+# selftests' rules do (OUTPUT is absolute), so make would not rebuild an
+# object whose headers alone changed: rebuild every object (from ccache
+# where nothing changed).
 find "$SELF" -name '*.o' -type f -delete
 run_logged "$OUT/logs/selftests-build.log" "KVM selftests build" \
 	selftests_make "$TREE" "$SELF" "$KBUILD" -j"$JOBS"

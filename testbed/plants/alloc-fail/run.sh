@@ -6,18 +6,21 @@
 # its own.
 #
 #   start.diff  kvm_hdbss_start() goes on after a failed allocation: the
-#               VM tracks with HDBSS although a vCPU has no buffer
-#               (half-enabled; the vCPU allocates one at its next entry).
+#               VM tracks with HDBSS although vCPU 1 has no buffer
+#               (half-enabled).  kvm_hdbss_vcpu_ready() then makes vCPU 1
+#               allocate one before it enters the guest, so this kernel
+#               loses no page: the plant shows that the subtest catches a
+#               start that does not fall back.
 #   vcpu.diff   kvm_hdbss_vcpu_update() does not fall back when the buffer
 #               of a vCPU added while tracking cannot be allocated: the
-#               vCPU retries at its next entry.
+#               vCPU tries again at its next entry (and succeeds: the test
+#               injects one failure).
 #
 # Builds a kernel with each diff applied on the series and boots it on the
 # "vhe" machine with the plan plant-alloc-fail (the two subtests).
 # Expected: with start.diff alloc_fail_start FAILs and alloc_fail_vcpu
-# PASSes, with vcpu.diff the other way round.  The shape's
-# "expect:kvm.hdbss=Y," verdict fails in both: nothing in this plan prints
-# the parameter.  Results in $OUT/results/plant-alloc-fail.
+# PASSes, with vcpu.diff the other way round.  Results in
+# $OUT/results/plant-alloc-fail.
 TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 . "$TOP/testbed/scripts/lib.sh"
 
