@@ -117,10 +117,11 @@ need_cmd() {
 		die "'$1' is missing: run 'make setup' (installs Debian package '$2')"
 }
 
-# plant_init NAME: the start of testbed/plants/NAME/run.sh: sets PLANT (its
-# directory), RES (its results) and WORK (its scratch directory), both
-# emptied, builds the guest of "make test" (build_guest test) and sets TREE,
-# the kernel work tree, which must have no local changes.
+# plant_init NAME [KIND]: the start of testbed/plants/NAME/run.sh: sets
+# PLANT (its directory), RES (its results) and WORK (its scratch
+# directory), both emptied, builds the guest of kernel configuration KIND
+# (build_guest; default test, that of "make test") and sets TREE, the
+# kernel work tree, which must have no local changes.
 # shellcheck disable=SC2034 # set for the caller
 plant_init() {
 	PLANT=$TOP/testbed/plants/$1
@@ -128,9 +129,49 @@ plant_init() {
 	WORK=$OUT/plant-$1
 	rm -rf "$RES" "$WORK"
 	mkdir -p "$RES" "$WORK"
-	build_guest test
+	build_guest "${2:-test}"
 	TREE=$(linux_tree)
 	git -C "$TREE" diff --quiet HEAD || die "$TREE has local changes"
+}
+
+# plant_build DIFF NAME: for a plant script (plant_init), the kernel of the
+# guest built last (build_guest, $kbuild) with $PLANT/DIFF applied on the
+# series, as $WORK/Image.NAME.  Built in a copy of $kbuild made once, the
+# work tree restored afterwards (this sets and clears the EXIT trap).
+plant_build() {
+	_pb_build=$WORK/build-$(basename "$kbuild")
+	[ -d "$_pb_build" ] || cp -a "$kbuild" "$_pb_build"
+	step "plant: building the kernel $2 with $1 (log: $WORK/kernel-$2.log)"
+	trap 'git -C "$TREE" checkout -q -- .' EXIT
+	git -C "$TREE" apply "$PLANT/$1" ||
+		die "$PLANT/$1 does not apply to the series any more"
+	run_logged "$WORK/kernel-$2.log" "planted kernel build ($1)" \
+		kernel_make "$TREE" "$_pb_build" Image
+	cp "$_pb_build/arch/arm64/boot/Image" "$WORK/Image.$2"
+	git -C "$TREE" checkout -q -- .
+	trap - EXIT
+}
+
+# plant_initramfs PLAN [LINE...]: for a plant script (plant_init), the
+# initramfs of the guest built last (build_guest) plus the plan file PLAN
+# and the given gen_init_cpio lines, as $WORK/initramfs.cpio.  The plan is
+# also copied into testbed/plans for run-guest.sh, and removed from there
+# when the script exits (this sets the EXIT trap).
+plant_initramfs() {
+	_pi_plan=$1
+	_pi_name=$(basename "$_pi_plan")
+	shift
+	cp "$_pi_plan" "$TOP/testbed/plans/"
+	# shellcheck disable=SC2064 # expanded now, on purpose
+	trap "rm -f '$TOP/testbed/plans/$_pi_name'" EXIT
+	{
+		cat "$OUT/initramfs/spec"
+		echo "file /plans/$_pi_name $_pi_plan 0644 0 0"
+		for _pi_line; do
+			echo "$_pi_line"
+		done
+	} >"$WORK/spec"
+	"$OUT/tools/gen_init_cpio" "$WORK/spec" >"$WORK/initramfs.cpio"
 }
 
 # build_guest KIND: build the kernel of configuration KIND (test or nodebug),

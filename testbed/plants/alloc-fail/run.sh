@@ -25,28 +25,11 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 . "$TOP/testbed/scripts/lib.sh"
 
 plant_init alloc-fail
-trap 'git -C "$TREE" checkout -q -- .' EXIT
-
-cp -a "$kbuild" "$WORK/build"
-for v in start vcpu; do
-	step "plant: building the kernel with $v.diff (log: $WORK/kernel-$v.log)"
-	git -C "$TREE" apply "$PLANT/$v.diff" ||
-		die "$PLANT/$v.diff does not apply to the series any more"
-	run_logged "$WORK/kernel-$v.log" "planted kernel build ($v.diff)" \
-		kernel_make "$TREE" "$WORK/build" Image
-	cp "$WORK/build/arch/arm64/boot/Image" "$WORK/Image.$v"
-	git -C "$TREE" checkout -q -- .
-done
-trap - EXIT
+plant_build start.diff start
+plant_build vcpu.diff vcpu
 
 # The initramfs of "make test" (it has hdbss_buffer_test) plus the plan.
-cp "$PLANT/plant-alloc-fail.plan" "$TOP/testbed/plans/"
-trap 'rm -f "$TOP/testbed/plans/plant-alloc-fail.plan"' EXIT
-{
-	cat "$OUT/initramfs/spec"
-	echo "file /plans/plant-alloc-fail.plan $PLANT/plant-alloc-fail.plan 0644 0 0"
-} >"$WORK/spec"
-"$OUT/tools/gen_init_cpio" "$WORK/spec" >"$WORK/initramfs.cpio"
+plant_initramfs "$PLANT/plant-alloc-fail.plan"
 
 for v in start vcpu; do
 	mkdir -p "$RES/$v"

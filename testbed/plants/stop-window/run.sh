@@ -51,14 +51,8 @@ trap - EXIT
 
 # The initramfs of "make test" plus the program and its plan.
 "${CROSS_COMPILE}strip" -o "$WORK/hdbss_stop_race" "$WORK/self/arm64/hdbss_stop_race"
-cp "$PLANT/plant-stop-window.plan" "$TOP/testbed/plans/"
-trap 'rm -f "$TOP/testbed/plans/plant-stop-window.plan"' EXIT
-{
-	cat "$OUT/initramfs/spec"
-	echo "file /bin/arm64/hdbss_stop_race $WORK/hdbss_stop_race 0755 0 0"
-	echo "file /plans/plant-stop-window.plan $PLANT/plant-stop-window.plan 0644 0 0"
-} >"$WORK/spec"
-"$OUT/tools/gen_init_cpio" "$WORK/spec" >"$WORK/initramfs.cpio"
+plant_initramfs "$PLANT/plant-stop-window.plan" \
+	"file /bin/arm64/hdbss_stop_race $WORK/hdbss_stop_race 0755 0 0"
 
 for v in noguard guard; do
 	mkdir -p "$RES/$v"
