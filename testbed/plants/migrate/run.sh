@@ -12,13 +12,17 @@
 #
 # Builds the nodebug kernel (that of "make run") with each diff applied on
 # the series and boots it on the "vhe" machine with the plan plant-migrate:
-# QEMU migrates make run's guest with HDBSS (at 8 MiB/s: why, in the plan),
+# QEMU migrates make run's guest with HDBSS (with the 32 MiB buffer and 8
+# MiB/s of make run's default before 2026-12-06: why, in the plan),
 # twice through the dirty bitmap and twice through the dirty ring, guest
 # RAM compared after each.  Then builds the debug kernel (that of "make test") with
 # noflush.diff and runs hdbss_test's bitmap and manual_protect subtests on
 # the "hostile" machine (nohz_full: vCPU 0 alone on its CPU, where no tick
 # makes it exit and drain its buffer before a GET).
-# Expected: with drop.diff every migration fails its RAM comparison; with
+# Expected: with drop.diff the RAM comparison fails at least one migration
+# through each log mode (every one of the 4 in each run made so far; a
+# dropped entry loses its page only if nothing cleans the page again and
+# the guest writes it once more, see the plan); with
 # noflush.diff every migration passes it (QEMU stops the vCPUs before its
 # last sync, every vCPU exit drains the buffer, and a page a GET missed is
 # reported by the next one: the flush keeps KVM_GET_DIRTY_LOG's promise to
@@ -56,22 +60,32 @@ grep 'plant-noflush' "$RES/noflush-debug/hostile.verdicts" | cut -f1,2 |
 tr -d '\r' <"$RES/noflush-debug/hostile.log" | grep -a '# FAIL\|missing' |
 	sed 's/^/        /' >&2
 
-# Four migrations each: with drop.diff each must fail on its RAM
-# comparison, with noflush.diff each must pass it.
+# count V RE: lines of plant V's console matching RE.
 count() {
-	tr -d '\r' <"$RES/$1/vhe.log" | grep -ac "$2"
+	tr -d '\r' <"$RES/$1/vhe.log" | grep -ac "$2" || :
 }
-drop_ram=$(count drop '# FAIL: [0-9]* guest pages differ')
-drop_failed=$(count drop '# migration [a-z0-9-]*: FAILED$')
+# ram_failed MODE: drop.diff's migrations through log mode MODE that
+# failed on their RAM comparison.
+ram_failed() {
+	tr -d '\r' <"$RES/drop/vhe.log" | awk -v m="$1" '
+		/guest pages differ between source and destination/ { ram = 1 }
+		/# migration [a-z0-9-]+: (FAILED|passed)$/ {
+			if (ram && $0 ~ ("-" m "-[0-9]+: FAILED$")) n++
+			ram = 0
+		}
+		END { print n + 0 }'
+}
+drop_bitmap=$(ram_failed bitmap)
+drop_ring=$(ram_failed ring)
 noflush_ram=$(count noflush 'guest RAM identical on both sides')
 noflush_passed=$(count noflush '# migration [a-z0-9-]*: passed$')
-step "plant: drop.diff: $drop_failed of 4 migrations failed, $drop_ram on RAM;" \
-	"noflush.diff: $noflush_passed of 4 passed, $noflush_ram with identical RAM"
+step "plant: drop.diff: RAM differed in $drop_bitmap of 2 bitmap and $drop_ring of 2 ring" \
+	"migrations; noflush.diff: $noflush_passed of 4 passed, $noflush_ram with identical RAM"
 grep -q '^FAIL.*plant-migrate/migrations' "$RES/drop/vhe.verdicts" &&
-[ "$drop_ram" = 4 ] && [ "$drop_failed" = 4 ] &&
+[ "$drop_bitmap" -ge 1 ] && [ "$drop_ring" -ge 1 ] &&
 grep -q '^PASS.*plant-migrate/migrations' "$RES/noflush/vhe.verdicts" &&
 [ "$noflush_ram" = 4 ] && [ "$noflush_passed" = 4 ] &&
 grep -q '^FAIL.*plant-noflush/hdbss_bitmap' "$RES/noflush-debug/hostile.verdicts" &&
 grep -q '^FAIL.*plant-noflush/hdbss_manual' "$RES/noflush-debug/hostile.verdicts" ||
-	die "expected: with drop.diff 4 of 4 migrations failed on RAM, with noflush.diff 4 of 4 passed, and hdbss_test's bitmap and manual_protect subtests failed with noflush.diff (see $RES)"
+	die "expected: with drop.diff RAM differing in a bitmap and a ring migration, with noflush.diff 4 of 4 passed, and hdbss_test's bitmap and manual_protect subtests failed with noflush.diff (see $RES)"
 step "plant: as expected"
