@@ -13,20 +13,20 @@
 # Builds the nodebug kernel (that of "make run") with each diff applied on
 # the series and boots it on the "vhe" machine with the plan plant-migrate:
 # QEMU migrates make run's guest with HDBSS (with the 32 MiB buffer and 8
-# MiB/s of make run's default before 2026-12-06: why, in the plan),
-# twice through the dirty bitmap and twice through the dirty ring, guest
-# RAM compared after each.  Then builds the debug kernel (that of "make test") with
-# noflush.diff and runs hdbss_test's bitmap and manual_protect subtests on
-# the "hostile" machine (nohz_full: vCPU 0 alone on its CPU, where no tick
-# makes it exit and drain its buffer before a GET).
+# MiB/s of make run's default before 2026-12-06: why, in the plan), twice
+# through the dirty bitmap and twice through the dirty ring, guest RAM
+# compared after each.  Then builds the debug kernel (that of "make test")
+# with noflush.diff and runs hdbss_test's bitmap and manual_protect
+# subtests on the "hostile" machine (nohz_full: vCPU 0 alone on its CPU,
+# where no tick makes it exit and drain its buffer before a GET).
 # Expected: with drop.diff the RAM comparison fails at least one migration
-# through each log mode (every one of the 4 in each run made so far; a
-# dropped entry loses its page only if nothing cleans the page again and
-# the guest writes it once more, see the plan); with
-# noflush.diff every migration passes it (QEMU stops the vCPUs before its
-# last sync, every vCPU exit drains the buffer, and a page a GET missed is
-# reported by the next one: the flush keeps KVM_GET_DIRTY_LOG's promise to
-# a VMM that relies on a GET made while vCPUs run, which QEMU does not),
+# through each log mode (all 4 in each run made so far; a dropped entry's
+# page is saved when a later clean and a later write log it again, see
+# the plan); with noflush.diff every migration passes it (QEMU stops the
+# vCPUs before its last sync, every vCPU exit drains the buffer, and a
+# page a GET missed is reported by the next one: the flush keeps
+# KVM_GET_DIRTY_LOG's promise to a VMM that relies on a GET made while
+# vCPUs run, which QEMU does not),
 # and both subtests, which rely on it, fail.  Results in
 # $OUT/results/plant-migrate.
 TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
